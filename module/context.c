@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kipc: the context behind each open file of /dev/kipc and its handshake.
+ *
+ * Opening /dev/kipc gives a context.  User space first states the API version
+ * it speaks and the features it needs (KIPC_IOC_API, modelled on userfaultfd's
+ * UFFDIO_API); every other ioctl fails with EBADFD until that has succeeded,
+ * so a program built against a newer header cannot silently misuse an older
+ * module.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+atomic_long_t kipc_nr_contexts = ATOMIC_LONG_INIT(0);
+
+static int kipc_ctx_open(struct inode *inode, struct file *file)
+{
+	struct kipc_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+	if (!ctx)
+		return -ENOMEM;
+	/* misc_open() left the miscdevice here; the context replaces it. */
+	file->private_data = ctx;
+	atomic_long_inc(&kipc_nr_contexts);
+	return 0;
+}
+
+static int kipc_ctx_release(struct inode *inode, struct file *file)
+{
+	struct kipc_ctx *ctx = file->private_data;
+
+	atomic_long_dec(&kipc_nr_contexts);
+	kfree(ctx);
+	return 0;
+}
+
+static bool kipc_ctx_ready(struct kipc_ctx *ctx)
+{
+	/* Pairs with the release in kipc_ctx_api(). */
+	return smp_load_acquire(&ctx->state) == KIPC_CTX_READY;
+}
+
+static long kipc_ctx_api(struct kipc_ctx *ctx, struct kipc_api __user *uarg)
+{
+	struct kipc_api api;
+	u64 wanted;
+
+	if (copy_from_user(&api, uarg, sizeof(api)))
+		return -EFAULT;
+	if (api.api != KIPC_API || api.flags ||
+	    memchr_inv(api.reserved, 0, sizeof(api.reserved)))
+		return -EINVAL;
+	if (api.features & ~KIPC_FEATURES)
+		return -EINVAL;
+	wanted = api.features;
+
+	/* Of two racing handshakes, only one gets past this point. */
+	if (cmpxchg(&ctx->state, KIPC_CTX_NEW, KIPC_CTX_HANDSHAKE) !=
+	    KIPC_CTX_NEW)
+		return -EINVAL;
+
+	memset(&api, 0, sizeof(api));
+	api.api = KIPC_API;
+	api.features = KIPC_FEATURES;
+	api.ioctls = KIPC_CTX_IOCTLS;
+	if (copy_to_user(uarg, &api, sizeof(api))) {
+		/* A handshake whose answer was lost has not happened. */
+		WRITE_ONCE(ctx->state, KIPC_CTX_NEW);
+		return -EFAULT;
+	}
+
+	ctx->features = wanted;
+	/* Publishes @features; pairs with the acquire in kipc_ctx_ready(). */
+	smp_store_release(&ctx->state, KIPC_CTX_READY);
+	return 0;
+}
+
+static long kipc_ctx_info(struct kipc_ctx *ctx, struct kipc_info __user *uarg)
+{
+	struct kipc_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.api = KIPC_API;
+	info.features = KIPC_FEATURES;
+	info.contexts = atomic_long_read(&kipc_nr_contexts);
+	strscpy(info.version, KIPC_MODULE_VERSION, sizeof(info.version));
+	if (copy_to_user(uarg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static long kipc_ctx_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct kipc_ctx *ctx = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case KIPC_IOC_API:
+		return kipc_ctx_api(ctx, uarg);
+	case KIPC_IOC_INFO:
+		break;
+	default:
+		return -ENOTTY;
+	}
+
+	if (!kipc_ctx_ready(ctx))
+		return -EBADFD;
+
+	switch (cmd) {
+	case KIPC_IOC_INFO:
+		return kipc_ctx_info(ctx, uarg);
+	}
+	return -ENOTTY;
+}
+
+const struct file_operations kipc_ctx_fops = {
+	.owner		= THIS_MODULE,
+	.open		= kipc_ctx_open,
+	.release	= kipc_ctx_release,
+	.unlocked_ioctl	= kipc_ctx_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
