@@ -42,7 +42,7 @@ static int kipc_ctx_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static bool kipc_ctx_ready(struct kipc_ctx *ctx)
+bool kipc_ctx_ready(struct kipc_ctx *ctx)
 {
 	/* Pairs with the release in kipc_ctx_api(). */
 	return smp_load_acquire(&ctx->state) == KIPC_CTX_READY;
@@ -107,16 +107,8 @@ static long kipc_ctx_ioctl(struct file *file, unsigned int cmd,
 	case KIPC_IOC_API:
 		return kipc_ctx_api(ctx, uarg);
 	case KIPC_IOC_INFO:
-		break;
-	default:
-		return -ENOTTY;
-	}
-
-	if (!kipc_ctx_ready(ctx))
-		return -EBADFD;
-
-	switch (cmd) {
-	case KIPC_IOC_INFO:
+		if (!kipc_ctx_ready(ctx))
+			return -EBADFD;
 		return kipc_ctx_info(ctx, uarg);
 	}
 	return -ENOTTY;

@@ -43,6 +43,13 @@ struct kipc_ctx {
 
 extern const struct file_operations kipc_ctx_fops;
 
+/*
+ * True once the context's handshake has succeeded.  Every ioctl of a
+ * context but KIPC_IOC_API checks it (after recognising its command, so that
+ * unknown commands are ENOTTY) and fails with EBADFD until then.
+ */
+bool kipc_ctx_ready(struct kipc_ctx *ctx);
+
 /* Contexts alive in the system, reported by KIPC_IOC_INFO. */
 extern atomic_long_t kipc_nr_contexts;
 

@@ -9,7 +9,8 @@
 # console to this terminal).  The guest is killed after KIPC_TIMEOUT seconds
 # (default 1200); the exit status is QEMU's, or 124 on timeout.
 #
-# KVM hangs on these machines, so it is used only when KIPC_KVM=1.
+# KVM hangs on these machines, so it is used only when KIPC_KVM=1.  Guests
+# of all work trees sharing KIPC_CACHE run one at a time.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -40,6 +41,12 @@ qemu=(qemu-system-x86_64 "${accel[@]}" -smp "${KIPC_SMP:-2}"
 	-m "${KIPC_MEM:-2048}" -nodefaults -display none -vga none
 	-no-reboot -kernel "$image" -initrd "$initrd" -append "$cmdline"
 	"${console[@]}" -serial "file:$out/results.log")
+
+# One guest at a time on this machine: guests are CPU-bound under TCG, and
+# two at once would distort both (several work trees share the cache).
+mkdir -p "$KIPC_CACHE"
+exec 9>"$KIPC_CACHE/guest.lock"
+flock 9
 
 if [ "$limit" -gt 0 ]; then
 	rc=0

@@ -73,6 +73,14 @@ struct kipc_info {
 };
 
 /*
+ * ioctl numbers (the nr of _IOC) by the file they apply to:
+ *
+ *   0x00-0x0f  a /dev/kipc context: general
+ *   0x10-0x2f  a /dev/kipc context: doors
+ *   0x30-0x3f  a /dev/kipc context: channels
+ *   0x40-0x5f  a door file
+ *   0x60-0x7f  a channel endpoint file
+ *
  * ioctls of a /dev/kipc context.  KIPC_IOC_API must come first and succeeds
  * once; every other ioctl fails with EBADFD until it has.
  */
