@@ -26,7 +26,8 @@ fi
 
 cmdline="console=ttyS0 panic=-1 oops=panic loglevel=7 kipc_guest=$mode"
 [ -n "${KIPC_TESTS:-}" ] && cmdline+=" kipc_tests=$KIPC_TESTS"
-[ -n "${KIPC_BENCH_ARGS:-}" ] && cmdline+=" kipc_bench_args=$KIPC_BENCH_ARGS"
+# Quoted, so that several arguments reach the guest's init as one variable.
+[ -n "${KIPC_BENCH_ARGS:-}" ] && cmdline+=" kipc_bench_args=\"$KIPC_BENCH_ARGS\""
 cmdline+=" $extra"
 
 if [ "$mode" = shell ]; then
