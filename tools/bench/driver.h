@@ -19,13 +19,16 @@ struct row {
 	enum row_status status;
 	bool verified;		/* every byte checked on both sides */
 	uint64_t iterations;	/* calls or messages measured */
+	int rounds;		/* rounds this figure is the best of */
 	double median_ns, p99_ns, mean_ns;	/* NAN when not applicable */
+	double timer_ns;	/* timestamp cost taken off each latency */
 	double msgs_per_s, bytes_per_s;		/* NAN when not applicable */
 	char reason[384];	/* why skipped or failed */
 };
 
 struct opts {
 	double target_s;	/* how long each figure's measured run lasts */
+	int rounds;		/* passes over all cases; the best is kept */
 	bool quick;
 	double timeout_s;	/* per case, before it is declared hung */
 };

@@ -22,6 +22,7 @@ static struct {
 	long cpus;
 	double timer_ns;
 	double target_s;
+	int rounds;
 	bool quick;
 } meta;
 
@@ -68,6 +69,7 @@ static void collect_meta(void)
 	t1 = now_ns();
 	meta.timer_ns = (double)(t1 - t0) / 1000;
 	meta.target_s = opts.target_s;
+	meta.rounds = opts.rounds;
 	meta.quick = opts.quick;
 }
 
@@ -102,8 +104,8 @@ void report_meta_json(void)
 	json_str(meta.machine);
 	printf(",\"clocksource\":");
 	json_str(meta.clocksource);
-	printf(",\"cpus\":%ld,\"timer_ns\":%.1f,\"target_s\":%g,\"quick\":%s}\n",
-	       meta.cpus, meta.timer_ns, meta.target_s,
+	printf(",\"cpus\":%ld,\"timer_ns\":%.1f,\"target_s\":%g,\"rounds\":%d,\"quick\":%s}\n",
+	       meta.cpus, meta.timer_ns, meta.target_s, meta.rounds,
 	       meta.quick ? "true" : "false");
 }
 
@@ -127,9 +129,11 @@ void report_row_json(const struct row *r)
 	json_num("msgs_per_s", ok ? r->msgs_per_s : NAN, 1);
 	json_num("bytes_per_s", ok ? r->bytes_per_s : NAN, 1);
 	if (ok)
-		printf(",\"iterations\":%llu", (unsigned long long)r->iterations);
+		printf(",\"iterations\":%llu,\"rounds\":%d",
+		       (unsigned long long)r->iterations, r->rounds);
 	else
-		printf(",\"iterations\":null");
+		printf(",\"iterations\":null,\"rounds\":null");
+	json_num("timer_ns", ok ? r->timer_ns : NAN, 1);
 	printf(",\"reason\":");
 	if (r->status == ROW_OK)
 		printf("null");
@@ -272,8 +276,8 @@ void report_tables(const struct row *rows, int n)
 	printf("kipc-bench on %s, %ld CPUs (%s), kernel %s, clocksource %s\n",
 	       meta.machine, meta.cpus, meta.quick ? "quick run" : "full run",
 	       meta.kernel, meta.clocksource);
-	printf("measured %g s per figure; one timestamp costs %.0f ns (included in latencies)\n",
-	       meta.target_s, meta.timer_ns);
+	printf("each figure: the best of %d round(s) of %g s; a timestamp costs %.0f ns (taken off latencies)\n",
+	       meta.rounds, meta.target_s, meta.timer_ns);
 	for (b = 0; b < NR_BENCH; b++)
 		table(rows, n, b);
 }
@@ -460,6 +464,7 @@ int report_parse_json(const char *path, struct row **out)
 			meta.cpus = (long)num(kv, k, "cpus");
 			meta.timer_ns = num(kv, k, "timer_ns");
 			meta.target_s = num(kv, k, "target_s");
+			meta.rounds = (int)num(kv, k, "rounds");
 			meta.quick = num(kv, k, "quick") == 1;
 			continue;
 		}
@@ -491,6 +496,8 @@ int report_parse_json(const char *path, struct row **out)
 		r->bytes_per_s = num(kv, k, "bytes_per_s");
 		r->iterations = r->status == ROW_OK ?
 				(uint64_t)num(kv, k, "iterations") : 0;
+		r->rounds = r->status == ROW_OK ? (int)num(kv, k, "rounds") : 0;
+		r->timer_ns = num(kv, k, "timer_ns");
 		scopy(r->reason, sizeof(r->reason), str(kv, k, "reason"));
 	}
 	fclose(f);
