@@ -23,10 +23,13 @@
 #                     ${XDG_CACHE_HOME:-~/.cache}/kipc/bench/<timestamp>)
 #   KIPC_BENCH_ARGS   more kipc-bench arguments, e.g. "--quick" or
 #                     "--bench rtt --time 2"
+#   KIPC_TIMEOUT      seconds before the guest is declared hung (3600)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 k=${KIPC_KERNEL:-6.1}
+# three rounds of every case take minutes under TCG, more on the debug kernel
+export KIPC_TIMEOUT=${KIPC_TIMEOUT:-3600}
 dir=${KIPC_BENCH_DIR:-$KIPC_CACHE/bench/$(date +%Y%m%d-%H%M%S)}
 build="$KIPC_TOP/build/bench"
 # The guest is disposable: let kipc-bench raise the limits that would
