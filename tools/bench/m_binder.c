@@ -226,7 +226,7 @@ static int binder_serve(struct call_ctx *c, int idx)
 	struct acct *a = bench_acct(c->sh);
 	struct binder_transaction_data tr;
 	struct binder_write_read bwr;
-	unsigned char *out = p->buf[idx];
+	unsigned char *out = p->buf[idx], rb[64];
 	struct cmds w = { 0 };
 	const void *data;
 	uint64_t seq;
@@ -241,10 +241,17 @@ static int binder_serve(struct call_ctx *c, int idx)
 		data = (const void *)(uintptr_t)tr.data.ptr.buffer;
 		put_free(&w, tr.data.ptr.buffer);
 		if (tr.code == STOP_CODE) {
+			/*
+			 * Reply, and take the reply's completion (queued at
+			 * once, so the read does not wait), leaving nothing
+			 * undelivered behind.
+			 */
 			put_txn(&w, BC_REPLY, tr.code, NULL, 0);
 			memset(&bwr, 0, sizeof(bwr));
 			bwr.write_buffer = (binder_uintptr_t)(uintptr_t)w.b;
 			bwr.write_size = w.len;
+			bwr.read_buffer = (binder_uintptr_t)(uintptr_t)rb;
+			bwr.read_size = sizeof(rb);
 			return ioctl(p->fd, BINDER_WRITE_READ, &bwr) ? -errno : 0;
 		}
 		/* calls of several client threads share the pool: the number
