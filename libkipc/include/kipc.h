@@ -50,4 +50,6 @@ static inline bool kipc_has_features(const struct kipc *k, uint64_t features)
 }
 #endif
 
+#include <kipc_door.h>
+
 #endif /* LIBKIPC_KIPC_H */
