@@ -1,24 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kipc-bench: kipc doors, through libkipc's Solaris-compatible <door.h>
- * (the API issue 3 specifies by illumos names and layouts), so the figure
- * is what an existing doors program gets.
+ * kipc-bench: kipc doors, through libkipc's native API as a user would
+ * write a door server and client with it.
  *
- * The server process creates the door and hands its fd to the client over
- * the control socket; its pool is exactly c->threads threads that join it
- * with door_return(NULL, 0, NULL, 0), and door_server_create() is given a
- * function that starts none, so the pool stays the size the scaling bench
- * says.  The server procedure checks the argument in place and answers with
- * door_return() from a per-thread result buffer.  The client calls with a
- * result buffer of the right size, so results land in it (no new mapping).
+ * The server process opens a context (asking for KIPC_FEATURE_DOORS),
+ * creates the door and hands its fd to the client over the control socket.
+ * Each of its c->threads server threads runs libkipc's server loop,
+ * kipc_door_serve(), with max_threads 1, so the pool stays the size the
+ * scaling bench says; each thread's argument buffer holds the largest
+ * argument, as a server expecting such arguments would configure it (else
+ * large ones arrive in a new mapping per call).  The handler checks the
+ * argument in place and replies from a per-thread result buffer.
  *
- * door_return() never returns on success, so there is no call_stop: the
- * server process simply exits when the client is done.
+ * The client calls with KIPC_IOC_DOOR_CALL (kipc_door_call()) and a result
+ * buffer of the right size, so results land in it.
  *
- * Built with tools/Makefile's KIPC_BENCH_DOORS=1.
+ * A server thread waits in the kernel until its process exits, so there is
+ * no call_stop: the server process simply exits when the client is done.
+ *
+ * Built with tools/Makefile's KIPC_BENCH_DOORS=1 (the default since the
+ * doors landed).
  */
-#include <door.h>
 #include <errno.h>
+#include <kipc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -27,18 +31,19 @@
 #include "bench.h"
 
 struct door_priv {
+	struct kipc k;				/* the server's context */
 	int door;
 	size_t len;
 	unsigned char *buf[MAX_THREADS];	/* the client's, per thread */
 };
 
-/* Each pool thread's result buffer, made on its first call. */
+/* Each server thread's result buffer, made on its first call. */
 static __thread unsigned char *result;
 
 static const char *door_probe(void)
 {
-	if (access("/dev/kipc", R_OK | W_OK))
-		return "no /dev/kipc (kipc.ko is not loaded)";
+	if (access(KIPC_DEVICE_PATH, R_OK | W_OK))
+		return "no " KIPC_DEVICE_PATH " (kipc.ko is not loaded)";
 	return NULL;
 }
 
@@ -46,7 +51,7 @@ static const char *door_probe(void)
  * HOOK (statistics issue): switch kipc's statistics off or on for the
  * bench's doors, once the statistics work provides a switch (a module
  * parameter, a generic netlink command or a libkipc call).  Until then the
- * statistics rows are skipped with this reason.
+ * statistics figures are skipped with this reason.
  */
 static int door_stats_switch(struct call_ctx *c, bool on)
 {
@@ -58,52 +63,45 @@ static int door_stats_switch(struct call_ctx *c, bool on)
 static int door_call_setup(struct call_ctx *c)
 {
 	struct door_priv *p = calloc(1, sizeof(*p));
-	int ret;
 
 	if (!p)
 		return -ENOMEM;
+	p->k.fd = -1;
 	p->door = -1;
 	p->len = c->size;
 	c->priv = p;
-	if (c->bench == BENCH_STATS) {
-		ret = door_stats_switch(c, c->stats);
-		if (ret)
-			return ret;
-	}
+	if (c->bench == BENCH_STATS)
+		return door_stats_switch(c, c->stats);
 	return 0;
 }
 
-static void door_proc(void *cookie, char *argp, size_t arg_size,
-		      door_desc_t *dp, uint_t n_desc)
+static void door_handler(struct kipc_door_request *req, void *arg)
 {
-	struct call_ctx *c = cookie;
+	struct call_ctx *c = arg;
 	struct acct *a = bench_acct(c->sh);
 	size_t len = c->size;
 	uint64_t seq = 0;
-	bool ok = arg_size == len && !dp && !n_desc;
+	bool ok = req->arg_size == len && !req->desc_num &&
+		  !(req->flags & KIPC_INV_UNREF);
 
 	if (!result && len) {
 		result = bench_alloc(len);
 		if (!result) {
 			bench_error(c->sh, "out of memory");
-			door_return(NULL, 0, NULL, 0);
+			req->abort = 1;
+			return;
 		}
 	}
 	/* a null call carries nothing to check but its arrival */
 	if (len && ok) {
-		seq = payload_seq(argp, len);
-		ok = payload_check(argp, len, seq, DIR_REQ);
+		seq = payload_seq(req->arg, len);
+		ok = payload_check(req->arg, len, seq, DIR_REQ);
 	}
 	acct_add(a, len, ok);
 	if (len)
 		payload_fill(result, len, seq, DIR_RESP);
-	door_return((char *)result, len, NULL, 0);
-}
-
-/* The pool is fixed: no thread is added when it runs dry. */
-static void no_new_threads(door_info_t *info)
-{
-	(void)info;
+	req->reply = result;
+	req->reply_size = len;
 }
 
 static int door_server_start(struct call_ctx *c)
@@ -111,23 +109,36 @@ static int door_server_start(struct call_ctx *c)
 	struct door_priv *p = c->priv;
 	int ret;
 
-	door_server_create(no_new_threads);
-	p->door = door_create(door_proc, c, 0);
-	if (p->door < 0) {
-		bench_error(c->sh, "door_create: %s", strerror(errno));
-		return -errno;
+	ret = kipc_open(&p->k, KIPC_FEATURE_DOORS);
+	if (ret) {
+		bench_error(c->sh, "kipc_open with doors: %s", strerror(-ret));
+		return ret;
 	}
-	ret = send_fd(c->ctl, p->door);
-	return ret;
+	ret = kipc_door_create(&p->k, 0, 0, 0, NULL);
+	if (ret < 0) {
+		bench_error(c->sh, "kipc_door_create: %s", strerror(-ret));
+		return ret;
+	}
+	p->door = ret;
+	return send_fd(c->ctl, p->door);
 }
 
 static int door_serve(struct call_ctx *c, int idx)
 {
+	struct door_priv *p = c->priv;
+	struct kipc_door_server srv = {
+		.handler = door_handler,
+		.arg = c,
+		.max_threads = 1,
+		.buf_size = p->len > 16384 ? p->len : 16384,
+	};
+	int ret;
+
 	(void)idx;
-	/* join the pool; returns only on failure */
-	door_return(NULL, 0, NULL, 0);
-	bench_error(c->sh, "door_return: %s", strerror(errno));
-	return -errno;
+	/* returns only on failure */
+	ret = kipc_door_serve(&p->k, &srv);
+	bench_error(c->sh, "kipc_door_serve: %s", strerror(ret ? -ret : EPIPE));
+	return ret ? ret : -EPIPE;
 }
 
 static int door_client_start(struct call_ctx *c)
@@ -150,20 +161,26 @@ static int door_do_call(struct call_ctx *c, int idx, uint64_t seq)
 {
 	struct door_priv *p = c->priv;
 	unsigned char *buf = p->buf[idx];
-	door_arg_t arg = {
-		.data_ptr = (char *)buf, .data_size = p->len,
-		.rbuf = (char *)buf, .rsize = p->len,
-	};
+	struct kipc_door_call call;
+	const void *res;
 	bool ok;
+	int ret;
 
+	memset(&call, 0, sizeof(call));
+	call.data_ptr = (uintptr_t)buf;
+	call.data_size = p->len;
+	call.rbuf = (uintptr_t)buf;
+	call.rsize = p->len;
 	if (p->len)
 		payload_fill(buf, p->len, seq, DIR_REQ);
-	if (door_call(p->door, &arg))
-		return -errno;
-	ok = arg.data_size == p->len && arg.desc_num == 0 &&
-	     (!p->len || payload_check(arg.data_ptr, p->len, seq, DIR_RESP));
-	if (arg.rbuf != (char *)buf)	/* the library mapped one for us */
-		munmap(arg.rbuf, arg.rsize);
+	ret = kipc_door_call(p->door, &call);
+	if (ret)
+		return ret;
+	res = (const void *)(uintptr_t)call.result_ptr;
+	ok = call.result_size == p->len && !call.result_desc_num &&
+	     (!p->len || payload_check(res, p->len, seq, DIR_RESP));
+	if (call.result_flags & KIPC_RESULT_MAPPED)	/* did not fit */
+		munmap((void *)res, call.result_map_size);
 	if (!ok) {
 		bench_error(c->sh, "bad result for call %llu",
 			    (unsigned long long)seq);
@@ -177,20 +194,22 @@ static void door_teardown(struct call_ctx *c, bool server)
 	struct door_priv *p = c->priv;
 	int i;
 
-	if (!p)
+	/* the server's threads still wait in the kernel: leave it to exit */
+	if (!p || server)
 		return;
-	if (server && p->door >= 0)
-		door_revoke(p->door);
-	else if (p->door >= 0)
+	if (p->door >= 0)
 		close(p->door);
+	if (p->k.fd >= 0)
+		kipc_close(&p->k);
 	for (i = 0; i < c->threads; i++)
 		bench_free(p->buf[i], p->len);
 	free(p);
+	c->priv = NULL;
 }
 
 const struct mech mech_kipc_door = {
 	.name = "kipc-door",
-	.what = "kipc door calls through libkipc's <door.h>",
+	.what = "kipc door calls (native libkipc API, kipc_door_serve pool)",
 	.benches = CAN(BENCH_RTT) | CAN(BENCH_SCALE) | CAN(BENCH_STATS),
 	.is_kipc = true,
 	.probe = door_probe,

@@ -9,7 +9,7 @@
 #if !KIPC_BENCH_DOORS
 static const char *no_doors(void)
 {
-	return "not built: the doors API (<door.h> in libkipc) is not available; build with KIPC_BENCH_DOORS=1";
+	return "not built: tools/Makefile KIPC_BENCH_DOORS=0";
 }
 
 const struct mech mech_kipc_door = {

@@ -12,8 +12,8 @@
 #include "driver.h"
 
 struct opts opts = {
-	.target_s = 0.5,
-	.rounds = 3,
+	.target_s = 0.3,
+	.rounds = 5,
 };
 
 static const char *const names[NR_BENCH] = {
@@ -48,10 +48,10 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: kipc-bench [options]\n"
 "  --quick            short runs (a smoke test; figures are rough)\n"
-"  --time SECONDS     measured time per figure and round (default 0.5;\n"
+"  --time SECONDS     measured time per figure and round (default 0.3;\n"
 "                     --quick 0.02)\n"
 "  --rounds N         passes over all cases, the best figure of each kept\n"
-"                     (default 3; --quick 1)\n"
+"                     (default 5; --quick 1)\n"
 "  --bench LIST       rtt,stream,scale,stats (default: all)\n"
 "  --impl LIST        mechanisms to run (default: all; see --list)\n"
 "  --json             one JSON object per line (per figure)\n"
