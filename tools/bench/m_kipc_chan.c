@@ -1,40 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kipc-bench: kipc zero-copy message channels (issue 4): one-way streaming,
- * one message at a time and batched, and a blocking ping-pong over a pair
- * of channels.  The sender loans a buffer in the shared pool, writes the
- * payload in place and sends it; the receiver checks it in place in its
- * read-only mapping and releases it: no copy by anyone.
+ * one message at a time and batched, and a blocking ping-pong over a duplex
+ * pair.  The sender loans a buffer in its pool, writes the payload in place
+ * and sends it; the receiver checks it in place in its read-only mapping
+ * and releases it: no copy by anyone.
  *
- * NOT BUILT YET (tools/Makefile KIPC_BENCH_CHANNELS=1): written before the
- * channel API landed, against the calls issue 4 names.  What this file
- * expects from <kipc_channel.h>, to be adapted when the real one lands:
+ * NOT BUILT YET (tools/Makefile KIPC_BENCH_CHANNELS=1): written against
+ * the <kipc_channel.h> of the channels work in progress, before it reached
+ * main; check it against the API as it lands.  Calls used:
  *
- *   struct kipc_chan_attr { size_t pool_size, max_msg; unsigned int depth; };
- *   struct kipc_chan_msg { void *buf; size_t len; };
- *   int kipc_chan_create(struct kipc *k, const struct kipc_chan_attr *a,
- *                        int *rx_fd, int *tx_fd);
- *   int kipc_chan_open(struct kipc_chan **ch, int fd);      (either end)
- *   void kipc_chan_close(struct kipc_chan *ch);
- *   int kipc_chan_loan(struct kipc_chan *tx, size_t len, void **buf,
- *                      int timeout_ms);
- *   int kipc_chan_send(struct kipc_chan *tx, void *buf, size_t len);
- *   int kipc_chan_recv(struct kipc_chan *rx, const void **buf, size_t *len,
- *                      int timeout_ms);
- *   int kipc_chan_release(struct kipc_chan *rx, const void *buf);
- *   int kipc_chan_loan_batch(struct kipc_chan *tx, struct kipc_chan_msg *m,
- *                            unsigned int n, int timeout_ms);   (count)
- *   int kipc_chan_send_batch(struct kipc_chan *tx,
- *                            const struct kipc_chan_msg *m, unsigned int n);
- *   int kipc_chan_recv_batch(struct kipc_chan *rx, struct kipc_chan_msg *m,
- *                            unsigned int n, int timeout_ms);   (count)
- *   int kipc_chan_release_batch(struct kipc_chan *rx,
- *                               const struct kipc_chan_msg *m, unsigned int n);
- * all returning 0 (or a count) or -errno, like the rest of libkipc.
+ *   kipc_chan_create(k, &params, &rx_fd, &connector_fd)
+ *   kipc_chan_rx_open(&rx, fd), kipc_chan_rx_close(&rx)
+ *   kipc_chan_connect(&tx, connector_fd), kipc_chan_tx_close(&tx)
+ *   kipc_chan_loan_wait(tx, size, &buf, timeout_ns), kipc_chan_send(tx, &buf)
+ *   kipc_chan_loan_batch(tx, size, bufs, n), kipc_chan_send_batch(tx, bufs, n)
+ *   kipc_chan_tx_wait(tx, timeout_ns)
+ *   kipc_chan_recv_wait(rx, msgs, n, timeout_ns) (0 at the end of the
+ *   channel), kipc_chan_release(rx, &msg), kipc_chan_release_batch()
+ *   kipc_chan_duplex_pair(k, &params, &local, peer_fds),
+ *   kipc_chan_duplex_open(&d, rx_fd, connector_fd), kipc_chan_duplex_close()
+ *
+ * A null ping-pong call carries the call's number (8 bytes).
  */
 #include <errno.h>
 #include <kipc.h>
-#include <kipc_channel.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,132 +32,135 @@
 #include "bench.h"
 
 #define BATCH	16
+#define FOREVER	(-1)
 
-struct chan_priv {
+/* ---- ping-pong ----------------------------------------------------- */
+
+struct chan_call_priv {
 	struct kipc k;
-	int fd[2][2];		/* [channel][0 rx, 1 tx]; channel 1: results */
-	struct kipc_chan *rx, *tx;
-	size_t len;
+	struct kipc_chan_duplex d;
+	bool open, tx_closed;
+	size_t len;		/* bytes per message */
 };
 
 static const char *chan_probe(void)
 {
-	if (access("/dev/kipc", R_OK | W_OK))
-		return "no /dev/kipc (kipc.ko is not loaded)";
+	if (access(KIPC_DEVICE_PATH, R_OK | W_OK))
+		return "no " KIPC_DEVICE_PATH " (kipc.ko is not loaded)";
 	return NULL;
 }
 
-static int make(struct shared *sh, struct chan_priv *p, int n, size_t size)
+static void params_for(struct kipc_chan_params *p, size_t len)
 {
-	struct kipc_chan_attr a = {
-		/* room for a good many messages in flight, as for the peers */
-		.pool_size = size * 8 > (4u << 20) ? size * 8 : 4u << 20,
-		.max_msg = size ? size : 8,
-		.depth = 256,
-	};
-	int i, ret;
-
-	ret = kipc_open(&p->k, 0);
-	if (ret) {
-		bench_error(sh, "kipc_open: %s", strerror(-ret));
-		return ret;
-	}
-	for (i = 0; i < n; i++) {
-		ret = kipc_chan_create(&p->k, &a, &p->fd[i][0], &p->fd[i][1]);
-		if (ret) {
-			bench_error(sh, "kipc_chan_create: %s", strerror(-ret));
-			return ret;
-		}
-	}
-	return 0;
+	memset(p, 0, sizeof(*p));
+	p->max_msg = (uint32_t)(len < 64 ? 64 : len);
+	/* room for a good many messages in flight, as for the peers */
+	p->pool_size = len * 8 > (4u << 20) ? len * 8 : 4u << 20;
+	p->ring_depth = 256;
 }
-
-/* This side receives on channel @rx_ch and sends on the other. */
-static int open_ends(struct chan_priv *p, int rx_ch, bool duplex)
-{
-	int ret;
-
-	ret = kipc_chan_open(&p->rx, p->fd[rx_ch][0]);
-	if (!ret && duplex)
-		ret = kipc_chan_open(&p->tx, p->fd[!rx_ch][1]);
-	if (duplex) {
-		/* the other side's ends: end of channel needs them closed */
-		close(p->fd[rx_ch][1]);
-		close(p->fd[!rx_ch][0]);
-		p->fd[rx_ch][1] = p->fd[!rx_ch][0] = -1;
-	}
-	return ret;
-}
-
-/* Send one message numbered @seq (written in place), or -errno. */
-static int send_one(struct chan_priv *p, uint64_t seq, int dir)
-{
-	size_t len = p->len ? p->len : 8;
-	void *buf;
-	int ret;
-
-	ret = kipc_chan_loan(p->tx, len, &buf, -1);
-	if (ret)
-		return ret;
-	payload_fill(buf, len, seq, dir);
-	return kipc_chan_send(p->tx, buf, len);
-}
-
-/* Receive and check one message numbered @seq; *ok tells if it checked. */
-static int recv_one(struct chan_priv *p, uint64_t seq, int dir, bool *ok)
-{
-	size_t want = p->len ? p->len : 8, len;
-	const void *buf;
-	int ret;
-
-	ret = kipc_chan_recv(p->rx, &buf, &len, -1);
-	if (ret == -EPIPE)
-		return ret;	/* end of channel: the other side is done */
-	if (ret)
-		return ret;
-	*ok = len == want && payload_check(buf, len, seq, dir);
-	return kipc_chan_release(p->rx, buf);
-}
-
-/* ---- ping-pong ----------------------------------------------------- */
 
 static int chan_call_setup(struct call_ctx *c)
 {
-	struct chan_priv *p = calloc(1, sizeof(*p));
+	struct chan_call_priv *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return -ENOMEM;
+	p->k.fd = -1;
+	p->len = c->size ? c->size : 8;
 	c->priv = p;
-	p->len = c->size;
-	return make(c->sh, p, 2, c->size);
+	return 0;
+}
+
+/* The client makes the pair and hands the server its two fds. */
+static int chan_client_start(struct call_ctx *c)
+{
+	struct chan_call_priv *p = c->priv;
+	struct kipc_chan_params params;
+	int fds[2], ret;
+
+	ret = kipc_open(&p->k, 0);
+	if (ret)
+		return ret;
+	params_for(&params, p->len);
+	ret = kipc_chan_duplex_pair(&p->k, &params, &p->d, fds);
+	if (ret) {
+		bench_error(c->sh, "kipc_chan_duplex_pair: %s", strerror(-ret));
+		return ret;
+	}
+	p->open = true;
+	ret = send_fd(c->ctl, fds[0]);
+	if (!ret)
+		ret = send_fd(c->ctl, fds[1]);
+	close(fds[0]);
+	close(fds[1]);
+	return ret;
 }
 
 static int chan_server_start(struct call_ctx *c)
 {
-	return open_ends(c->priv, 0, true);
+	struct chan_call_priv *p = c->priv;
+	int rx = recv_fd(c->ctl), conn;
+	int ret;
+
+	if (rx < 0)
+		return rx;
+	conn = recv_fd(c->ctl);
+	if (conn < 0)
+		return conn;
+	ret = kipc_chan_duplex_open(&p->d, rx, conn);
+	if (ret)
+		bench_error(c->sh, "kipc_chan_duplex_open: %s", strerror(-ret));
+	p->open = !ret;
+	return ret;
 }
 
-static int chan_client_start(struct call_ctx *c)
+/* Send message @seq on @tx, written in place. */
+static int send_one(struct kipc_chan_tx *tx, size_t len, uint64_t seq,
+		    int dir)
 {
-	return open_ends(c->priv, 1, true);
+	struct kipc_chan_buf buf;
+	int ret;
+
+	ret = kipc_chan_loan_wait(tx, len, &buf, FOREVER);
+	if (ret)
+		return ret;
+	payload_fill(buf.data, len, seq, dir);
+	buf.len = (uint32_t)len;
+	return kipc_chan_send(tx, &buf);
+}
+
+/* Receive message @seq from @rx; 0, -EPIPE at the end, -errno. */
+static int recv_one(struct kipc_chan_rx *rx, size_t len, uint64_t seq,
+		    int dir, bool *ok)
+{
+	struct kipc_chan_msg msg;
+	int n;
+
+	n = kipc_chan_recv_wait(rx, &msg, 1, FOREVER);
+	if (n == 0)
+		return -EPIPE;
+	if (n < 0)
+		return n;
+	*ok = msg.len == len && payload_check(msg.data, len, seq, dir);
+	return kipc_chan_release(rx, &msg);
 }
 
 static int chan_serve(struct call_ctx *c, int idx)
 {
-	struct chan_priv *p = c->priv;
+	struct chan_call_priv *p = c->priv;
 	struct acct *a = bench_acct(c->sh);
 	uint64_t seq = bench_seq_base(idx);
 	bool ok;
 	int ret;
 
 	for (;; seq++) {
-		ret = recv_one(p, seq, DIR_REQ, &ok);
+		ret = recv_one(&p->d.rx, p->len, seq, DIR_REQ, &ok);
 		if (ret == -EPIPE)
-			return 0;
+			return 0;	/* the client closed its end */
 		if (ret)
 			return ret;
 		acct_add(a, c->size, ok);
-		ret = send_one(p, seq, DIR_RESP);
+		ret = send_one(&p->d.tx, p->len, seq, DIR_RESP);
 		if (ret)
 			return ret;
 	}
@@ -175,14 +168,14 @@ static int chan_serve(struct call_ctx *c, int idx)
 
 static int chan_call(struct call_ctx *c, int idx, uint64_t seq)
 {
-	struct chan_priv *p = c->priv;
-	bool ok;
+	struct chan_call_priv *p = c->priv;
+	bool ok = false;
 	int ret;
 
 	(void)idx;
-	ret = send_one(p, seq, DIR_REQ);
+	ret = send_one(&p->d.tx, p->len, seq, DIR_REQ);
 	if (!ret)
-		ret = recv_one(p, seq, DIR_RESP, &ok);
+		ret = recv_one(&p->d.rx, p->len, seq, DIR_RESP, &ok);
 	if (ret)
 		return ret;
 	if (!ok) {
@@ -195,85 +188,90 @@ static int chan_call(struct call_ctx *c, int idx, uint64_t seq)
 
 static int chan_call_stop(struct call_ctx *c)
 {
-	struct chan_priv *p = c->priv;
+	struct chan_call_priv *p = c->priv;
 
-	/* the last sender gone: the server's receive ends with EPIPE */
-	kipc_chan_close(p->tx);
-	p->tx = NULL;
-	close(p->fd[0][1]);
-	p->fd[0][1] = -1;
+	/* the only sender gone: the server's receive ends */
+	kipc_chan_tx_close(&p->d.tx);
+	p->tx_closed = true;
 	return 0;
-}
-
-static void chan_teardown_priv(struct chan_priv *p)
-{
-	int i, j;
-
-	if (!p)
-		return;
-	if (p->rx)
-		kipc_chan_close(p->rx);
-	if (p->tx)
-		kipc_chan_close(p->tx);
-	for (i = 0; i < 2; i++)
-		for (j = 0; j < 2; j++)
-			if (p->fd[i][j] > 0)
-				close(p->fd[i][j]);
-	if (p->k.fd > 0)
-		kipc_close(&p->k);
-	free(p);
 }
 
 static void chan_call_teardown(struct call_ctx *c, bool server)
 {
+	struct chan_call_priv *p = c->priv;
+
 	(void)server;
-	chan_teardown_priv(c->priv);
+	if (!p)
+		return;
+	if (p->open && p->tx_closed)
+		kipc_chan_rx_close(&p->d.rx);
+	else if (p->open)
+		kipc_chan_duplex_close(&p->d);
+	if (p->k.fd >= 0)
+		kipc_close(&p->k);
+	free(p);
 	c->priv = NULL;
 }
 
 /* ---- streams -------------------------------------------------------- */
 
+struct chan_stream_priv {
+	struct kipc k;
+	int rx_fd, conn_fd;
+	struct kipc_chan_rx rx;
+	struct kipc_chan_tx tx;
+	bool rx_open, tx_open;
+};
+
 static int chan_stream_setup(struct stream_ctx *s)
 {
-	struct chan_priv *p = calloc(1, sizeof(*p));
+	struct chan_stream_priv *p = calloc(1, sizeof(*p));
+	struct kipc_chan_params params;
+	int ret;
 
 	if (!p)
 		return -ENOMEM;
 	s->priv = p;
-	p->len = s->size;
-	return make(s->sh, p, 1, s->size);
+	p->rx_fd = p->conn_fd = -1;
+	ret = kipc_open(&p->k, 0);
+	if (ret) {
+		p->k.fd = -1;
+		return ret;
+	}
+	params_for(&params, s->size);
+	ret = kipc_chan_create(&p->k, &params, &p->rx_fd, &p->conn_fd);
+	if (ret)
+		bench_error(s->sh, "kipc_chan_create: %s", strerror(-ret));
+	return ret;
 }
 
 static int chan_stream_recv(struct stream_ctx *s)
 {
-	struct chan_priv *p = s->priv;
+	struct chan_stream_priv *p = s->priv;
 	struct acct *a = bench_acct(s->sh);
 	struct kipc_chan_msg m[BATCH];
+	unsigned int want = s->m->batched ? BATCH : 1;
 	uint64_t seq = 1;
 	int ret, n, i;
-	bool ok;
 
-	close(p->fd[0][1]);	/* only the sender holds the sending end */
-	p->fd[0][1] = -1;
-	ret = open_ends(p, 0, false);
+	/* only the sender connects */
+	close(p->conn_fd);
+	p->conn_fd = -1;
+	ret = kipc_chan_rx_open(&p->rx, p->rx_fd);
 	if (ret)
 		return ret;
+	p->rx_open = true;
 	while (seq <= s->count) {
-		if (!s->m->batched) {
-			ret = recv_one(p, seq, DIR_REQ, &ok);
-			if (ret)
-				return ret;
-			acct_add(a, s->size, ok);
-			seq++;
-			continue;
-		}
-		n = kipc_chan_recv_batch(p->rx, m, BATCH, -1);
+		n = kipc_chan_recv_wait(&p->rx, m, want, FOREVER);
+		if (n == 0)
+			return -EPIPE;	/* ended early */
 		if (n < 0)
 			return n;
 		for (i = 0; i < n; i++, seq++)
 			acct_add(a, s->size, m[i].len == s->size &&
-				 payload_check(m[i].buf, s->size, seq, DIR_REQ));
-		ret = kipc_chan_release_batch(p->rx, m, (unsigned int)n);
+				 payload_check(m[i].data, s->size, seq, DIR_REQ));
+		ret = n == 1 ? kipc_chan_release(&p->rx, &m[0]) :
+		      kipc_chan_release_batch(&p->rx, m, (unsigned int)n);
 		if (ret)
 			return ret;
 	}
@@ -282,33 +280,44 @@ static int chan_stream_recv(struct stream_ctx *s)
 
 static int chan_stream_send(struct stream_ctx *s)
 {
-	struct chan_priv *p = s->priv;
-	struct kipc_chan_msg m[BATCH];
+	struct chan_stream_priv *p = s->priv;
+	struct kipc_chan_buf b[BATCH];
 	uint64_t seq = 1;
 	unsigned int want;
 	int ret, n, i;
 
-	ret = kipc_chan_open(&p->tx, p->fd[0][1]);
+	close(p->rx_fd);
+	p->rx_fd = -1;
+	ret = kipc_chan_connect(&p->tx, p->conn_fd);
 	if (ret)
 		return ret;
+	p->tx_open = true;
 	while (seq <= s->count) {
 		if (!s->m->batched) {
-			ret = send_one(p, seq++, DIR_REQ);
+			ret = send_one(&p->tx, s->size, seq++, DIR_REQ);
 			if (ret)
 				return ret;
 			continue;
 		}
 		want = s->count - seq + 1 < BATCH ?
 		       (unsigned int)(s->count - seq + 1) : BATCH;
-		for (i = 0; i < (int)want; i++)
-			m[i].len = s->size;
-		n = kipc_chan_loan_batch(p->tx, m, want, -1);
+		n = kipc_chan_loan_batch(&p->tx, s->size, b, want);
+		if (n == -EAGAIN || n == 0) {
+			/* the pool or the ring is full: wait for releases */
+			ret = kipc_chan_tx_wait(&p->tx, FOREVER);
+			if (ret && ret != -EAGAIN && ret != -EINTR)
+				return ret;
+			continue;
+		}
 		if (n < 0)
 			return n;
-		for (i = 0; i < n; i++)
-			payload_fill(m[i].buf, s->size, seq + (uint64_t)i, DIR_REQ);
-		ret = kipc_chan_send_batch(p->tx, m, (unsigned int)n);
-		if (ret)
+		for (i = 0; i < n; i++) {
+			payload_fill(b[i].data, s->size, seq + (uint64_t)i,
+				     DIR_REQ);
+			b[i].len = (uint32_t)s->size;
+		}
+		ret = kipc_chan_send_batch(&p->tx, b, (unsigned int)n);
+		if (ret < 0)
 			return ret;
 		seq += (uint64_t)n;
 	}
@@ -317,8 +326,22 @@ static int chan_stream_send(struct stream_ctx *s)
 
 static void chan_stream_teardown(struct stream_ctx *s, bool receiver)
 {
+	struct chan_stream_priv *p = s->priv;
+
 	(void)receiver;
-	chan_teardown_priv(s->priv);
+	if (!p)
+		return;
+	if (p->rx_open)
+		kipc_chan_rx_close(&p->rx);
+	if (p->tx_open)
+		kipc_chan_tx_close(&p->tx);
+	if (p->rx_fd >= 0)
+		close(p->rx_fd);
+	if (p->conn_fd >= 0)
+		close(p->conn_fd);
+	if (p->k.fd >= 0)
+		kipc_close(&p->k);
+	free(p);
 	s->priv = NULL;
 }
 
