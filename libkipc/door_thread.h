@@ -40,4 +40,7 @@ int kipc__dthread_next(struct kipc *k, struct kipc__dthread *t,
 		       unsigned int flags);
 void kipc__dthread_abort(struct kipc *k, struct kipc__dthread *t);
 
+/* <door.h>'s process-wide context, for the rest of the Solaris layer. */
+int kipc__door_current(struct kipc_door_current *cur);
+
 #endif /* LIBKIPC_DOOR_THREAD_H */

@@ -61,6 +61,10 @@ common() {
 		copy_libs "$sdir/$t" "$root"
 	done
 	install -m 0644 "$sdir/settings" "$sdir/config" "$root/usr/lib/kipc/selftests/"
+	# glibc loads libgcc_s at run time to unwind (pthread_exit, cancel).
+	local gcc_s
+	gcc_s=$(gcc -print-file-name=libgcc_s.so.1)
+	install -D -m 0755 "$(readlink -f "$gcc_s")" "$root/lib/x86_64-linux-gnu/libgcc_s.so.1"
 	mkcpio "$root" "$out"
 }
 

@@ -30,6 +30,9 @@ enum {
 	PROC_WHO,		/* reply with a struct kipc_door_current */
 	PROC_PRIO,		/* reply with the thread's policy and nice */
 	PROC_COUNT,		/* count calls and unrefs */
+	PROC_EXIT,		/* the serving thread exits */
+	PROC_TID,		/* reply with the serving thread's id */
+	PROC_CONC,		/* sleep 200 ms, tracking concurrency */
 };
 
 /* Shared with the procedures (in threads, or in a forked server). */
@@ -39,6 +42,8 @@ struct door_shared {
 	volatile int unrefs;
 	volatile int calls;
 	volatile int depleted;
+	volatile int running;
+	volatile int max_running;
 };
 
 static inline struct door_shared *door_shared_new(void)
@@ -125,6 +130,9 @@ static void door_test_handler(struct kipc_door_request *req, void *arg)
 			d[i].id = 0;
 			d[i].reserved = 0;
 		}
+		/* Those that do not fit the reply are not kept either. */
+		for (unsigned int i = 16; i < req->desc_num; i++)
+			close(req->desc[i].fd);
 		req->reply_desc = d;
 		req->reply_desc_num = req->desc_num < 16 ? req->desc_num : 16;
 		break;
@@ -170,6 +178,31 @@ static void door_test_handler(struct kipc_door_request *req, void *arg)
 		req->reply_size = sizeof(prio);
 		break;
 	}
+	case PROC_EXIT:
+		pthread_exit(NULL);
+	case PROC_TID: {
+		static __thread pid_t tid;
+
+		tid = gettid();
+		req->reply = &tid;
+		req->reply_size = sizeof(tid);
+		break;
+	}
+	case PROC_CONC: {
+		int now = __atomic_add_fetch(&s->shared->running, 1,
+					     __ATOMIC_SEQ_CST);
+		int max = s->shared->max_running;
+
+		while (now > max &&
+		       !__atomic_compare_exchange_n(&s->shared->max_running,
+						    &max, now, false,
+						    __ATOMIC_SEQ_CST,
+						    __ATOMIC_SEQ_CST))
+			;
+		usleep(200000);
+		__atomic_sub_fetch(&s->shared->running, 1, __ATOMIC_SEQ_CST);
+		break;
+	}
 	default:
 		break;
 	}
@@ -182,6 +215,7 @@ struct door_server {
 	pthread_t threads[16];
 	int nthreads;
 	uint64_t door_id;
+	unsigned int max_threads;
 };
 
 static void *door_server_thread(void *arg)
@@ -190,7 +224,7 @@ static void *door_server_thread(void *arg)
 	struct kipc_door_server srv = {
 		.handler = door_test_handler,
 		.arg = &s->ctx,
-		.max_threads = 1,
+		.max_threads = s->max_threads,
 		.door_id = s->door_id,
 	};
 
@@ -266,6 +300,100 @@ static inline int door_call(int door, const void *arg, size_t size,
 	if (out)
 		*out = c;
 	return ret;
+}
+
+/* Pass a descriptor over a Unix socket. */
+static inline int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = "d", .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
+}
+
+static inline int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, c;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/*
+ * A door served by @nthreads threads of a child process.  @setup, if
+ * given, runs in the child first (for limits, credentials...).  Returns the
+ * door (a descriptor of this process) and the child's pid in @pid, or -1.
+ */
+static inline int door_fork_server(int proc, unsigned int attrs, int nthreads,
+				   struct door_shared *shared,
+				   void (*setup)(void), pid_t *pid)
+{
+	int sv[2], fd;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	*pid = fork();
+	if (*pid < 0)
+		return -1;
+	if (*pid == 0) {
+		struct door_server s;
+		int d;
+
+		close(sv[0]);
+		if (setup)
+			setup();
+		if (door_server_start(&s, nthreads, shared))
+			_exit(90);
+		d = door_create(&s, proc, attrs, NULL);
+		if (d < 0 || send_fd(sv[1], d))
+			_exit(91);
+		close(d);
+		close(sv[1]);
+		for (;;)
+			pause();
+	}
+	close(sv[1]);
+	fd = recv_fd(sv[0]);
+	close(sv[0]);
+	return fd;
+}
+
+static inline void door_fork_server_kill(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* The number of open descriptors of the calling process. */
+static inline int count_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 4096; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
 }
 
 static void door_sigusr2(int sig)
