@@ -214,7 +214,7 @@ struct expect {
 };
 
 static const char *const rtt_impls[] = {
-	"kipc-door", "kipc-chan", "pipe", "unix-stream", "unix-seqpacket",
+	"kipc-door", "kipc-door-sun", "kipc-chan", "pipe", "unix-stream", "unix-seqpacket",
 	"eventfd-shm", "futex-shm", "posix-mq", "sysv-msg", "binder", NULL
 };
 static const char *const stream_impls[] = {

@@ -19,6 +19,14 @@ const struct mech mech_kipc_door = {
 	.is_kipc = true,
 	.probe = no_doors,
 };
+
+const struct mech mech_kipc_door_sun = {
+	.name = "kipc-door-sun",
+	.what = "kipc door calls through <door.h> (not built)",
+	.benches = CAN(BENCH_RTT),
+	.is_kipc = true,
+	.probe = no_doors,
+};
 #endif
 
 #if !KIPC_BENCH_CHANNELS

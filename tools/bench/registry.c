@@ -6,13 +6,15 @@
  */
 #include "bench.h"
 
-extern const struct mech mech_kipc_door, mech_kipc_chan, mech_kipc_chan_batch;
+extern const struct mech mech_kipc_door, mech_kipc_door_sun;
+extern const struct mech mech_kipc_chan, mech_kipc_chan_batch;
 extern const struct mech mech_pipe, mech_unix_stream, mech_unix_seqpacket;
 extern const struct mech mech_eventfd, mech_futex, mech_posix_mq;
 extern const struct mech mech_sysv_msg, mech_binder, mech_shm_ring;
 
 const struct mech *const mechs[] = {
 	&mech_kipc_door,
+	&mech_kipc_door_sun,
 	&mech_kipc_chan,
 	&mech_kipc_chan_batch,
 	&mech_pipe,
