@@ -32,7 +32,10 @@ plot() {
 		[ -e "$f" ] || continue
 		local impl=${f##*/$b-}
 		impl=${impl%.dat}
-		cmd+="$sep'$f' using 1:2 with linespoints title '$impl'"
+		# kipc's own lines stand out
+		local style="linespoints"
+		case "$impl" in kipc-*) style="linespoints lw 3 pt 7 ps 1.2" ;; esac
+		cmd+="$sep'$f' using 1:2 with $style title '$impl'"
 		sep=", "
 	done
 	[ -n "$cmd" ] || { say "no measured $b figures to plot"; return 0; }
