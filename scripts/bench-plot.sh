@@ -48,6 +48,7 @@ set ylabel '$yl'
 $([ "$logx" = 1 ] && echo 'set logscale x 2')
 set logscale y 10
 set grid
+set offsets graph 0.03, graph 0.03, 0, 0
 set key outside right
 set xtics ($xtics)
 plot $cmd
