@@ -21,6 +21,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include <uapi/linux/sched/types.h>
@@ -426,11 +427,12 @@ static int kipc_door_deliver(struct kipc_thread *thr, struct kipc_inv *inv,
 		r->arg_size = 0;
 		r->inv_flags |= KIPC_INV_UNREF;
 		if (copy_to_user(u, r, sizeof(*r))) {
-			kipc_door_put(door);
-			kipc_pool_requeue(door->pool, inv);
 			spin_lock(&door->pool->lock);
 			thr->inv = NULL;
 			spin_unlock(&door->pool->lock);
+			kipc_pool_requeue(door->pool, inv);
+			/* The reference taken when it was assigned to us. */
+			kipc_door_put(door);
 			kipc_inv_put(inv);
 			return -EFAULT;
 		}
@@ -522,6 +524,17 @@ static long kipc_door_wait(struct kipc_thread *thr, struct kipc_door_return *r,
 		struct kipc_inv *inv;
 		bool self = true;
 		int ret;
+
+		/*
+		 * Files this thread let go of (descriptors released with a
+		 * reply, arguments of a dropped call) are only really closed
+		 * on its way back to user space.  Go there before sleeping,
+		 * rather than keep them (and doors' references) open for as
+		 * long as no call comes: the caller sees EINTR, meaning the
+		 * reply is out, and calls again.
+		 */
+		if (task_work_pending(current))
+			return -EINTR;
 
 		spin_lock(&pool->lock);
 		if (pool->dead) {

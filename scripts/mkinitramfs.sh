@@ -56,7 +56,8 @@ common() {
 	local sdir="$KIPC_TOP/selftests/kipc"
 	make -s -C "$sdir" emit_tests | sed 's/^[^:]*://' \
 		>"$root/usr/lib/kipc/selftests/tests.list"
-	for t in $(cat "$root/usr/lib/kipc/selftests/tests.list"); do
+	for t in $(cat "$root/usr/lib/kipc/selftests/tests.list") \
+		$(make -s -C "$sdir" print-extended); do
 		install -m 0755 "$sdir/$t" "$root/usr/lib/kipc/selftests/$t"
 		copy_libs "$sdir/$t" "$root"
 	done

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -360,6 +361,8 @@ static inline int door_fork_server(int proc, unsigned int attrs, int nthreads,
 		struct door_server s;
 		int d;
 
+		/* Never outlive the test, whatever kills it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(sv[0]);
 		if (setup)
 			setup();

@@ -246,7 +246,9 @@ struct kipc_door_call {
  * Replies to the invocation the calling thread serves, if any, then waits
  * in the thread's pool for the next invocation.  Errors about the reply
  * leave the invocation being served; EINTR means the reply (if any) was
- * delivered and the thread no longer serves a call.
+ * delivered and the thread no longer serves a call: call again to wait
+ * (besides signals, the kernel returns it when the thread must pass
+ * through user space to finish closing files it gave away).
  */
 struct kipc_door_return {
 	__u64 data_ptr;
