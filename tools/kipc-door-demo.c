@@ -3,7 +3,7 @@
  * kipc-door-demo: a door server and its client, for the demonstration.
  *
  *   kipc-door-demo server PATH     publish a door at PATH (in kipcfs) and
- *                                  serve it until it is revoked
+ *                                  serve it until asked to shut down
  *   kipc-door-demo client PATH N   call it: a few kinds of calls, then N
  *                                  null calls timed, then ask the server to
  *                                  revoke the door
@@ -73,7 +73,8 @@ static void handler(struct kipc_door_request *req, void *arg)
 		break;
 	}
 	case OP_REVOKE:
-		kipc_door_revoke(s->door);
+		/* Revoke the door and stop serving: the loop returns. */
+		kipc_door_shutdown(&s->k);
 		break;
 	}
 }
@@ -104,9 +105,9 @@ static int serve(const char *path)
 	printf("server: pid %d serves a door at %s\n", getpid(), path);
 	fflush(stdout);
 	srv.arg = &s;
-	/* Returns once the pool is gone: no more calls can come. */
+	/* Returns once the server shuts down: no more calls can come. */
 	kipc_door_serve(&s.k, &srv);
-	printf("server: door revoked after %" PRIu64 " calls; exiting\n",
+	printf("server: shut down after %" PRIu64 " calls; exiting\n",
 	       s.calls);
 	return 0;
 }
@@ -185,7 +186,7 @@ static int client(const char *path, long n)
 
 	call(door, "r", 1, NULL, 0, NULL);
 	ret = kipc_door_call_buf(door, NULL, 0, NULL, 0, NULL, 0);
-	printf("client: after the server revoked it, a call fails: %s\n",
+	printf("client: after the server shut down, a call fails: %s\n",
 	       strerror(-ret));
 	if (access(path, F_OK) && errno == ENOENT)
 		printf("client: and the name %s is gone\n", path);
