@@ -32,6 +32,11 @@ module_param_named(door_max_data, kipc_door_max_data, ulong, 0644);
 MODULE_PARM_DESC(door_max_data,
 		 "Largest argument or result of a door call in bytes (default 16 MiB)");
 
+unsigned long kipc_door_spin_ns = 50000;
+module_param_named(door_spin_ns, kipc_door_spin_ns, ulong, 0644);
+MODULE_PARM_DESC(door_spin_ns,
+		 "Nanoseconds a caller busy-waits for a running server thread's reply, and an idle server thread for a call, before sleeping (default 50000; 0: never)");
+
 static atomic64_t kipc_door_last_id = ATOMIC64_INIT(0);
 
 static const struct file_operations kipc_door_owner_fops;
@@ -120,7 +125,7 @@ static void kipc_door_queue_unref(struct kipc_door *door)
 	struct kipc_inv *inv = door->unref_inv;
 
 	kipc_inv_reset_unref(inv);
-	if (kipc_pool_submit(door->pool, inv, false)) {
+	if (kipc_pool_submit(door->pool, inv, false, NULL)) {
 		spin_lock(&door->lock);
 		door->unref_state = KIPC_UNREF_NONE;
 		spin_unlock(&door->lock);

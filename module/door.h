@@ -28,11 +28,15 @@
 #ifndef _KIPC_DOOR_H
 #define _KIPC_DOOR_H
 
+#include <linux/cpumask.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/percpu.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/stat.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -47,6 +51,34 @@
 #define KIPC_DOOR_DESC_LIMIT	1024
 
 extern unsigned long kipc_door_max_data;
+extern unsigned long kipc_door_spin_ns;
+
+/*
+ * Busy-wait up to @budget_ns for @cond, while nothing else wants this CPU
+ * (as KVM's halt polling: no other task runnable here) and no signal is
+ * pending, and only where another CPU can make @cond true.  Evaluates to
+ * whether @cond became true.
+ */
+#define kipc_spin_until(cond, budget_ns) ({				\
+	u64 __budget = (budget_ns), __end;				\
+	bool __done = false;						\
+									\
+	if (__budget && num_online_cpus() > 1) {			\
+		__end = local_clock() + __budget;			\
+		for (;;) {						\
+			if (cond) {					\
+				__done = true;				\
+				break;					\
+			}						\
+			if (need_resched() || !single_task_running() ||\
+			    signal_pending(current) ||			\
+			    local_clock() > __end)			\
+				break;					\
+			cpu_relax();					\
+		}							\
+	}								\
+	__done;								\
+})
 
 /* Scheduling attributes, for priority inheritance. */
 struct kipc_sched {
@@ -152,6 +184,11 @@ struct kipc_door {
  * @boost_pending: a caller is raising the thread's priority: the thread
  *		must not run the call (nor restore its priority) before it
  *		is done (under @pool->lock, cleared with WRITE_ONCE)
+ * @spin:	its last wait for a call ended within kipc_door_spin_ns, so
+ *		it busy-waits for the next one before sleeping (thread-local)
+ * @idle_since:	when it last went idle (thread-local)
+ * @assigned_at: when a caller last handed it an invocation (under
+ *		@pool->lock)
  * @boosted:	the thread runs with a caller's priority; @saved holds its
  *		own (set by whoever boosts it, cleared by the thread)
  * @saved:	the thread's own scheduling attributes while boosted
@@ -168,6 +205,9 @@ struct kipc_thread {
 	bool cancelled;
 	bool discarded;
 	bool boost_pending;
+	bool spin;
+	u64 idle_since;
+	u64 assigned_at;
 	bool boosted;
 	struct kipc_sched saved;
 	struct rcu_head rcu;
@@ -270,7 +310,7 @@ void kipc_door_cache_exit(void);
 void kipc_pool_init(struct kipc_pool *pool);
 void kipc_pool_kill(struct kipc_pool *pool, int error);
 int kipc_pool_submit(struct kipc_pool *pool, struct kipc_inv *inv,
-		     bool nonblock);
+		     bool nonblock, struct task_struct **server);
 struct kipc_inv *kipc_pool_take(struct kipc_pool *pool,
 				struct kipc_thread *thr);
 void kipc_pool_requeue(struct kipc_pool *pool, struct kipc_inv *inv);

@@ -17,6 +17,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
@@ -87,10 +88,37 @@ static int kipc_door_call_cancel(struct kipc_inv *inv, int why)
 	return inv->state == KIPC_INV_DONE ? 0 : why;
 }
 
-static int kipc_door_call_wait(struct kipc_inv *inv, u64 timeout_ns)
+/*
+ * Whether it is worth busy-waiting for the reply of @server: while it runs
+ * (or is about to), it is working on it; once it blocks, it will be a
+ * while.
+ */
+static bool kipc_server_busy(struct task_struct *server)
+{
+	return READ_ONCE(server->__state) == TASK_RUNNING;
+}
+
+/*
+ * Wait for the reply.  While the server thread that took the call runs on
+ * another CPU, busy-wait for it first: for a short call, a sleep and a
+ * wakeup on each side cost more than the call.
+ */
+static int kipc_door_call_wait(struct kipc_inv *inv, u64 timeout_ns,
+			       struct task_struct *server)
 {
 	long ret;
 
+	if (server) {
+		u64 budget = min_not_zero(kipc_door_spin_ns, timeout_ns);
+		bool done;
+
+		done = kipc_spin_until(kipc_inv_finished(inv) ||
+				       !kipc_server_busy(server), budget) &&
+		       kipc_inv_finished(inv);
+		put_task_struct(server);
+		if (done)
+			return 0;
+	}
 	if (timeout_ns)
 		ret = wait_event_interruptible_hrtimeout(inv->wait,
 							 kipc_inv_finished(inv),
@@ -167,6 +195,7 @@ long kipc_door_call(struct kipc_door *door, struct kipc_door_call __user *u)
 {
 	struct kipc_door_desc *descs = NULL;
 	struct kipc_door_call c;
+	struct task_struct *server = NULL;
 	struct kipc_inv *inv;
 	int ret;
 
@@ -218,14 +247,16 @@ long kipc_door_call(struct kipc_door *door, struct kipc_door_call __user *u)
 	}
 
 	ret = kipc_pool_submit(door->pool, inv,
-			       c.flags & KIPC_CALL_NONBLOCK);
+			       c.flags & KIPC_CALL_NONBLOCK,
+			       kipc_door_spin_ns && num_online_cpus() > 1 ?
+			       &server : NULL);
 	if (ret)
 		goto out_put;
 	/* The descriptors are passed: close those the caller gave away. */
 	if (descs)
 		kipc_desc_release_fds(descs, c.desc_num);
 
-	ret = kipc_door_call_wait(inv, c.timeout_ns);
+	ret = kipc_door_call_wait(inv, c.timeout_ns, server);
 	if (!ret)
 		ret = inv->error;
 	if (!ret)

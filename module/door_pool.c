@@ -14,6 +14,7 @@
 #include <linux/cred.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 
 #include "door.h"
@@ -192,12 +193,15 @@ static bool kipc_pool_must_boost(struct kipc_thread *thr, struct kipc_inv *inv)
  * @inv: the invocation
  * @nonblock: fail with -EAGAIN rather than queue when no thread is idle
  * @requeue: @inv was taken by a thread that let go of it: first in line
+ * @server: if not NULL, the caller may busy-wait for the reply: set to the
+ *	    server thread's task (a reference) when one took @inv
  *
  * Return: 0 when @inv was handed to a thread or queued, -EBADF when the
  * door is revoked or its server gone, -EAGAIN as above.
  */
 static int __kipc_pool_submit(struct kipc_pool *pool, struct kipc_inv *inv,
-			      bool nonblock, bool requeue)
+			      bool nonblock, bool requeue,
+			      struct task_struct **server)
 {
 	struct kipc_thread *thr = NULL;
 	bool boost = false;
@@ -224,8 +228,13 @@ static int __kipc_pool_submit(struct kipc_pool *pool, struct kipc_inv *inv,
 		list_del_init(&thr->idle_node);
 		pool->nr_idle--;
 		kipc_pool_assign(pool, thr, inv);
+		thr->assigned_at = local_clock();
 		boost = kipc_pool_must_boost(thr, inv);
 		thr->boost_pending = boost;
+		if (server) {
+			get_task_struct(thr->task);
+			*server = thr->task;
+		}
 	} else {
 		/* Only a requeued invocation can be RUNNING here. */
 		inv->state = KIPC_INV_PENDING;
@@ -248,18 +257,23 @@ static int __kipc_pool_submit(struct kipc_pool *pool, struct kipc_inv *inv,
 			WRITE_ONCE(thr->boost_pending, false);
 		}
 		/*
-		 * The caller sleeps right after this: let the server thread
-		 * run on this CPU (WF_SYNC).
+		 * A caller that sleeps right after this lets the server
+		 * thread run on its CPU (WF_SYNC); one that busy-waits for
+		 * the reply wants it on another.  A thread busy-waiting for
+		 * work is not asleep, and this costs next to nothing.
 		 */
-		wake_up_sync(&thr->wait);
+		if (server)
+			wake_up(&thr->wait);
+		else
+			wake_up_sync(&thr->wait);
 	}
 	return 0;
 }
 
 int kipc_pool_submit(struct kipc_pool *pool, struct kipc_inv *inv,
-		     bool nonblock)
+		     bool nonblock, struct task_struct **server)
 {
-	return __kipc_pool_submit(pool, inv, nonblock, false);
+	return __kipc_pool_submit(pool, inv, nonblock, false, server);
 }
 
 /*
@@ -269,7 +283,7 @@ int kipc_pool_submit(struct kipc_pool *pool, struct kipc_inv *inv,
  */
 void kipc_pool_requeue(struct kipc_pool *pool, struct kipc_inv *inv)
 {
-	__kipc_pool_submit(pool, inv, false, true);
+	__kipc_pool_submit(pool, inv, false, true, NULL);
 }
 
 /*

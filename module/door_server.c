@@ -137,6 +137,7 @@ static struct kipc_thread *kipc_thread_get(struct kipc_ctx *ctx)
 	thr->task = current;
 	thr->ctx = ctx;
 	thr->pool = &ctx->pool;
+	thr->spin = true;
 	init_waitqueue_head(&thr->wait);
 	INIT_LIST_HEAD(&thr->idle_node);
 
@@ -515,6 +516,29 @@ static bool kipc_thread_woken(struct kipc_thread *thr, struct kipc_pool *pool)
 	return READ_ONCE(thr->inv) || READ_ONCE(pool->dead);
 }
 
+/*
+ * Wait, idle, for a caller to hand @thr an invocation.  When the last call
+ * came quickly after the thread went idle, busy-wait for the next one
+ * first: a caller then finds the thread awake, and neither side sleeps.
+ * How quickly this call comes decides for the next wait.
+ */
+static int kipc_door_idle(struct kipc_thread *thr, struct kipc_pool *pool)
+{
+	int ret = 0;
+
+	if (!thr->spin ||
+	    !kipc_spin_until(kipc_thread_woken(thr, pool), kipc_door_spin_ns))
+		ret = wait_event_interruptible(thr->wait,
+					       kipc_thread_woken(thr, pool));
+	spin_lock(&pool->lock);
+	if (thr->inv)
+		thr->spin = kipc_door_spin_ns &&
+			    (s64)(thr->assigned_at - thr->idle_since) <=
+			    (s64)kipc_door_spin_ns;
+	spin_unlock(&pool->lock);
+	return ret;
+}
+
 /* Wait in @thr's pool for an invocation and hand it to user space. */
 static long kipc_door_wait(struct kipc_thread *thr, struct kipc_door_return *r,
 			   struct kipc_door_return __user *u)
@@ -545,11 +569,10 @@ static long kipc_door_wait(struct kipc_thread *thr, struct kipc_door_return *r,
 		if (!inv) {
 			list_add(&thr->idle_node, &pool->idle);
 			pool->nr_idle++;
+			thr->idle_since = local_clock();
 			spin_unlock(&pool->lock);
 
-			ret = wait_event_interruptible(thr->wait,
-						       kipc_thread_woken(thr,
-									 pool));
+			ret = kipc_door_idle(thr, pool);
 
 			spin_lock(&pool->lock);
 			inv = thr->inv;
