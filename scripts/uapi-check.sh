@@ -17,6 +17,11 @@ gcc -std=c99 -Wall -Wextra -Werror -pedantic -Wpadded -Iuapi -c \
 	-o "$tmp/c.o" "$tmp/only.c"
 g++ -std=c++11 -Wall -Wextra -Werror -pedantic -Wpadded -Iuapi -c \
 	-o "$tmp/cc.o" "$tmp/only.cc"
+# The statistics family's header (generated from its netlink spec).
+echo '#include <linux/kipc_stats.h>' >"$tmp/stats.c"
+cp "$tmp/stats.c" "$tmp/stats.cc"
+gcc -std=c99 -Wall -Wextra -Werror -pedantic -Iuapi -c -o "$tmp/s.o" "$tmp/stats.c"
+g++ -std=c++11 -Wall -Wextra -Werror -pedantic -Iuapi -c -o "$tmp/ss.o" "$tmp/stats.cc"
 gcc -std=c11 -Wall -Wextra -Werror -pedantic -Iuapi \
 	-o "$tmp/layout" uapi/kipc_layout_check.c
 "$tmp/layout"

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/kipc.yaml */
+/* YNL-GEN uapi header */
+
+#ifndef _UAPI_LINUX_KIPC_STATS_H
+#define _UAPI_LINUX_KIPC_STATS_H
+
+#define KIPC_FAMILY_NAME	"kipc"
+#define KIPC_FAMILY_VERSION	1
+
+/**
+ * enum kipc_door_attrs - Door attributes; the same bits as KIPC_DOOR_* of
+ *   linux/kipc.h.
+ * @KIPC_DOOR_ATTR_UNREF: An unreferenced notification, once.
+ * @KIPC_DOOR_ATTR_PRIVATE: A private pool of server threads.
+ * @KIPC_DOOR_ATTR_LOCAL: Served by the calling process (never set in
+ *   statistics).
+ * @KIPC_DOOR_ATTR_REVOKED: Revoked, or its server is gone.
+ * @KIPC_DOOR_ATTR_UNREF_MULTI: An unreferenced notification, each time.
+ * @KIPC_DOOR_ATTR_IS_UNREF: No reference but its owner's.
+ * @KIPC_DOOR_ATTR_REFUSE_DESC: Calls may not pass descriptors.
+ * @KIPC_DOOR_ATTR_NO_CANCEL: The server is not told of cancelled calls.
+ * @KIPC_DOOR_ATTR_NO_PRIO_INHERIT: Calls are served at the server thread's own
+ *   priority.
+ */
+enum kipc_door_attrs {
+	KIPC_DOOR_ATTR_UNREF = 1,
+	KIPC_DOOR_ATTR_PRIVATE = 2,
+	KIPC_DOOR_ATTR_LOCAL = 4,
+	KIPC_DOOR_ATTR_REVOKED = 8,
+	KIPC_DOOR_ATTR_UNREF_MULTI = 16,
+	KIPC_DOOR_ATTR_IS_UNREF = 32,
+	KIPC_DOOR_ATTR_REFUSE_DESC = 64,
+	KIPC_DOOR_ATTR_NO_CANCEL = 128,
+	KIPC_DOOR_ATTR_NO_PRIO_INHERIT = 256,
+};
+
+/**
+ * enum kipc_event_type - What an event reports.
+ * @KIPC_EVENT_TYPE_DOOR_CREATED: A door was created.
+ * @KIPC_EVENT_TYPE_DOOR_REVOKED: A door was revoked by its server (revoke or
+ *   shutdown).
+ * @KIPC_EVENT_TYPE_DOOR_UNREFERENCED: A door's unreferenced notification was
+ *   queued.
+ * @KIPC_EVENT_TYPE_DOOR_SERVER_DIED: A door was revoked because its server
+ *   went away.
+ * @KIPC_EVENT_TYPE_POOL_DEPLETED: A server thread took an invocation of the
+ *   door and left no idle thread in its pool.
+ * @KIPC_EVENT_TYPE_CHAN_CREATED: A channel was created.
+ * @KIPC_EVENT_TYPE_CHAN_PEER_CLOSED: The receiver or the last sender of a
+ *   channel went away.
+ */
+enum kipc_event_type {
+	KIPC_EVENT_TYPE_DOOR_CREATED = 1,
+	KIPC_EVENT_TYPE_DOOR_REVOKED,
+	KIPC_EVENT_TYPE_DOOR_UNREFERENCED,
+	KIPC_EVENT_TYPE_DOOR_SERVER_DIED,
+	KIPC_EVENT_TYPE_POOL_DEPLETED,
+	KIPC_EVENT_TYPE_CHAN_CREATED,
+	KIPC_EVENT_TYPE_CHAN_PEER_CLOSED,
+};
+
+/**
+ * enum kipc_endpoint_role - The role of a channel endpoint.
+ */
+enum kipc_endpoint_role {
+	KIPC_ENDPOINT_ROLE_RECEIVER = 1,
+	KIPC_ENDPOINT_ROLE_SENDER,
+};
+
+enum {
+	KIPC_A_STATS_PAD = 1,
+	KIPC_A_STATS_ENABLED,
+	KIPC_A_STATS_CONTEXTS,
+	KIPC_A_STATS_DOOR_CREATED,
+	KIPC_A_STATS_DOOR_LIVE,
+	KIPC_A_STATS_DOOR_CALLS,
+	KIPC_A_STATS_DOOR_ERRORS,
+	KIPC_A_STATS_DOOR_BYTES_IN,
+	KIPC_A_STATS_DOOR_BYTES_OUT,
+	KIPC_A_STATS_DOOR_HANDOFFS,
+	KIPC_A_STATS_DOOR_QUEUED,
+	KIPC_A_STATS_DOOR_DEPLETIONS,
+	KIPC_A_STATS_DOOR_UNREFS,
+	KIPC_A_STATS_CHAN_CREATED,
+	KIPC_A_STATS_CHAN_LIVE,
+	KIPC_A_STATS_CHAN_MESSAGES,
+	KIPC_A_STATS_CHAN_BYTES,
+	KIPC_A_STATS_CHAN_WAITS,
+	KIPC_A_STATS_CHAN_WAKEUPS,
+	KIPC_A_STATS_CHAN_MEMORY,
+	KIPC_A_STATS_CHAN_MEMORY_USER,
+	KIPC_A_STATS_CHAN_MEMORY_LIMIT,
+	KIPC_A_STATS_EVENTS_DROPPED,
+
+	__KIPC_A_STATS_MAX,
+	KIPC_A_STATS_MAX = (__KIPC_A_STATS_MAX - 1)
+};
+
+enum {
+	KIPC_A_ERRORS_PAD = 1,
+	KIPC_A_ERRORS_EBADF,
+	KIPC_A_ERRORS_EINTR,
+	KIPC_A_ERRORS_ETIMEDOUT,
+	KIPC_A_ERRORS_EAGAIN,
+	KIPC_A_ERRORS_LIMIT,
+	KIPC_A_ERRORS_EMFILE,
+	KIPC_A_ERRORS_EFAULT,
+	KIPC_A_ERRORS_OTHER,
+
+	__KIPC_A_ERRORS_MAX,
+	KIPC_A_ERRORS_MAX = (__KIPC_A_ERRORS_MAX - 1)
+};
+
+enum {
+	KIPC_A_DOOR_PAD = 1,
+	KIPC_A_DOOR_ID,
+	KIPC_A_DOOR_PID,
+	KIPC_A_DOOR_UID,
+	KIPC_A_DOOR_ATTRIBUTES,
+	KIPC_A_DOOR_CALLS,
+	KIPC_A_DOOR_ERRORS,
+	KIPC_A_DOOR_BYTES_IN,
+	KIPC_A_DOOR_BYTES_OUT,
+	KIPC_A_DOOR_ACTIVE,
+	KIPC_A_DOOR_THREADS,
+	KIPC_A_DOOR_IDLE_THREADS,
+	KIPC_A_DOOR_NAME,
+
+	__KIPC_A_DOOR_MAX,
+	KIPC_A_DOOR_MAX = (__KIPC_A_DOOR_MAX - 1)
+};
+
+enum {
+	KIPC_A_CHAN_PAD = 1,
+	KIPC_A_CHAN_ID,
+	KIPC_A_CHAN_PID,
+	KIPC_A_CHAN_UID,
+	KIPC_A_CHAN_ENDPOINT,
+	KIPC_A_CHAN_SENDERS,
+	KIPC_A_CHAN_LIVE_SENDERS,
+	KIPC_A_CHAN_DEPTH,
+	KIPC_A_CHAN_MESSAGES,
+	KIPC_A_CHAN_BYTES,
+	KIPC_A_CHAN_RX_WAITS,
+	KIPC_A_CHAN_TX_WAITS,
+	KIPC_A_CHAN_RX_WAKEUPS,
+	KIPC_A_CHAN_TX_WAKEUPS,
+	KIPC_A_CHAN_EMPTY,
+	KIPC_A_CHAN_FULL,
+	KIPC_A_CHAN_CONNECTS,
+	KIPC_A_CHAN_MEMORY,
+	KIPC_A_CHAN_RX_CLOSED,
+
+	__KIPC_A_CHAN_MAX,
+	KIPC_A_CHAN_MAX = (__KIPC_A_CHAN_MAX - 1)
+};
+
+enum {
+	KIPC_A_ENDPOINT_ROLE = 1,
+	KIPC_A_ENDPOINT_PID,
+
+	__KIPC_A_ENDPOINT_MAX,
+	KIPC_A_ENDPOINT_MAX = (__KIPC_A_ENDPOINT_MAX - 1)
+};
+
+enum {
+	KIPC_A_HIST_PAD = 1,
+	KIPC_A_HIST_COUNT,
+	KIPC_A_HIST_SUM_NS,
+	KIPC_A_HIST_BUCKET,
+
+	__KIPC_A_HIST_MAX,
+	KIPC_A_HIST_MAX = (__KIPC_A_HIST_MAX - 1)
+};
+
+enum {
+	KIPC_A_BUCKET_PAD = 1,
+	KIPC_A_BUCKET_LOG2,
+	KIPC_A_BUCKET_COUNT,
+
+	__KIPC_A_BUCKET_MAX,
+	KIPC_A_BUCKET_MAX = (__KIPC_A_BUCKET_MAX - 1)
+};
+
+enum {
+	KIPC_A_EVENT_PAD = 1,
+	KIPC_A_EVENT_TYPE,
+	KIPC_A_EVENT_DOOR_ID,
+	KIPC_A_EVENT_CHAN_ID,
+	KIPC_A_EVENT_PID,
+	KIPC_A_EVENT_ATTRIBUTES,
+
+	__KIPC_A_EVENT_MAX,
+	KIPC_A_EVENT_MAX = (__KIPC_A_EVENT_MAX - 1)
+};
+
+enum {
+	KIPC_CMD_STATS_GET = 1,
+	KIPC_CMD_DOOR_GET,
+	KIPC_CMD_CHAN_GET,
+	KIPC_CMD_HIST_GET,
+	KIPC_CMD_EVENT,
+
+	__KIPC_CMD_MAX,
+	KIPC_CMD_MAX = (__KIPC_CMD_MAX - 1)
+};
+
+#define KIPC_MCGRP_EVENTS	"events"
+
+#endif /* _UAPI_LINUX_KIPC_STATS_H */
