@@ -14,9 +14,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/ipc_namespace.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
@@ -26,6 +29,8 @@
 #include <linux/uaccess.h>
 
 #include "door.h"
+#include "netlink.h"
+#include "stats.h"
 
 unsigned long kipc_door_max_data = 16UL << 20;
 module_param_named(door_max_data, kipc_door_max_data, ulong, 0644);
@@ -38,6 +43,70 @@ MODULE_PARM_DESC(door_spin_ns,
 		 "Nanoseconds a caller busy-waits for a running server thread's reply, and an idle server thread for a call, before sleeping (default 50000; 0: never)");
 
 static atomic64_t kipc_door_last_id = ATOMIC64_INIT(0);
+
+/*
+ * Every door alive, by id, for the statistics (netlink.c dumps them in id
+ * order).  An entry is erased before its door is freed; a reader takes a
+ * reference with kref_get_unless_zero() under the xarray's lock, so it
+ * never sees a door being freed.  kipc_nr_doors counts the entries.
+ */
+static DEFINE_XARRAY(kipc_doors);
+static atomic_long_t kipc_nr_doors = ATOMIC_LONG_INIT(0);
+
+unsigned long kipc_door_count_live(void)
+{
+	return atomic_long_read(&kipc_nr_doors);
+}
+
+/*
+ * The door of the smallest id >= *@id, referenced, with *@id set to its id;
+ * NULL when there is none.
+ */
+struct kipc_door *kipc_door_find_next(unsigned long *id)
+{
+	struct kipc_door *door;
+
+	xa_lock(&kipc_doors);
+	for (;;) {
+		door = xa_find(&kipc_doors, id, ULONG_MAX, XA_PRESENT);
+		if (!door || kref_get_unless_zero(&door->ref))
+			break;
+		/* Being freed: its entry is about to go. */
+		if (*id == ULONG_MAX) {
+			door = NULL;
+			break;
+		}
+		(*id)++;
+	}
+	xa_unlock(&kipc_doors);
+	return door;
+}
+
+/* The sum of the door's per-CPU counters. */
+void kipc_door_read_stats(struct kipc_door *door, struct kipc_door_stats *st)
+{
+	int cpu;
+
+	memset(st, 0, sizeof(*st));
+	for_each_possible_cpu(cpu) {
+		const struct kipc_door_stats *c = per_cpu_ptr(door->stats, cpu);
+
+		st->calls += READ_ONCE(c->calls);
+		st->errors += READ_ONCE(c->errors);
+		st->bytes_in += READ_ONCE(c->bytes_in);
+		st->bytes_out += READ_ONCE(c->bytes_out);
+	}
+}
+
+/* Tell the listeners of the events group, if any, that @type happened. */
+void kipc_door_event(struct kipc_door *door, u32 type)
+{
+	if (!kipc_nl_listening())
+		return;
+	kipc_nl_event(type, door->id, 0, pid_nr(door->ctx->owner),
+		      door->attributes |
+		      (READ_ONCE(door->revoked) ? KIPC_DOOR_REVOKED : 0));
+}
 
 static const struct file_operations kipc_door_owner_fops;
 
@@ -62,6 +131,8 @@ static void kipc_door_free(struct kref *ref)
 	struct kipc_door *door = container_of(ref, struct kipc_door, ref);
 	struct kipc_ctx *ctx = door->ctx;
 
+	if (xa_erase(&kipc_doors, door->id))
+		atomic_long_dec(&kipc_nr_doors);
 	mutex_lock(&ctx->lock);
 	list_del(&door->ctx_node);
 	mutex_unlock(&ctx->lock);
@@ -129,7 +200,11 @@ static void kipc_door_queue_unref(struct kipc_door *door)
 		spin_lock(&door->lock);
 		door->unref_state = KIPC_UNREF_NONE;
 		spin_unlock(&door->lock);
+		return;
 	}
+	if (kipc_stats_on())
+		kipc_stats_inc(door_unrefs);
+	kipc_door_event(door, KIPC_EVENT_TYPE_DOOR_UNREFERENCED);
 }
 
 /* Under door->lock: does the door want a notification now? */
@@ -256,7 +331,10 @@ static long kipc_door_revoke_ioctl(struct kipc_door *door)
 {
 	if (!kipc_ctx_is_owner(door->ctx))
 		return -EPERM;
-	return kipc_door_revoke(door) ? 0 : -EBADF;
+	if (!kipc_door_revoke(door))
+		return -EBADF;
+	kipc_door_event(door, KIPC_EVENT_TYPE_DOOR_REVOKED);
+	return 0;
 }
 
 static long kipc_door_getparam(struct kipc_door *door,
@@ -485,6 +563,9 @@ long kipc_door_create(struct kipc_ctx *ctx, struct kipc_door_create __user *u)
 	kipc_pool_init(&door->private_pool);
 	door->pool = c.attributes & KIPC_DOOR_PRIVATE ?
 		     &door->private_pool : &ctx->pool;
+	door->uid = current_euid();
+	door->ipc_ns = current->nsproxy->ipc_ns;
+	door->ipc_inum = door->ipc_ns->ns.inum;
 
 	mutex_lock(&ctx->lock);
 	if (ctx->dead) {
@@ -502,6 +583,11 @@ long kipc_door_create(struct kipc_ctx *ctx, struct kipc_door_create __user *u)
 				       GFP_KERNEL_ACCOUNT);
 	if (!door->stats)
 		goto out_put;
+	ret = xa_insert(&kipc_doors, door->id, door, GFP_KERNEL_ACCOUNT);
+	if (ret)
+		goto out_put;
+	atomic_long_inc(&kipc_nr_doors);
+	kipc_stats_inc(door_created);
 	if (c.attributes & (KIPC_DOOR_UNREF | KIPC_DOOR_UNREF_MULTI)) {
 		door->unref_inv = kipc_inv_alloc_unref(door);
 		if (!door->unref_inv)
@@ -531,6 +617,7 @@ long kipc_door_create(struct kipc_ctx *ctx, struct kipc_door_create __user *u)
 		goto out_fd;
 	}
 	fd_install(fd, file);
+	kipc_door_event(door, KIPC_EVENT_TYPE_DOOR_CREATED);
 	kipc_door_put(door);
 	return fd;
 
@@ -578,7 +665,7 @@ long kipc_door_ctx_ioctl(struct kipc_ctx *ctx, unsigned int cmd,
 	default:
 		if (!kipc_ctx_is_owner(ctx))
 			return -EPERM;
-		kipc_ctx_doors_shutdown(ctx);
+		kipc_ctx_doors_shutdown(ctx, false);
 		return 0;
 	}
 }

@@ -39,10 +39,13 @@
 #include <linux/sched/stat.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
 #include "internal.h"
+
+struct ipc_namespace;
 
 /* Arguments and results up to this size travel through the invocation. */
 #define KIPC_DOOR_INLINE	256
@@ -137,6 +140,13 @@ enum kipc_unref_state {
  *		is released (owned by that code)
  * @poll_wait:	woken when the door is revoked, for poll()
  * @stats:	per-CPU counters
+ * @uid:	the effective uid of its creator; constant.  The statistics
+ *		show the door to that user (and to administrators)
+ * @ipc_ns:	the IPC namespace it was created in, only compared, never
+ *		dereferenced (the module cannot hold a reference on it: 6.1
+ *		does not export put_ipc_ns()); constant
+ * @ipc_inum:	that namespace's inode number, which tells a new namespace
+ *		at the address of a dead one apart; constant
  */
 struct kipc_door {
 	struct kref ref;
@@ -164,6 +174,9 @@ struct kipc_door {
 	struct list_head death_node;
 	wait_queue_head_t poll_wait;
 	struct kipc_door_stats __percpu *stats;
+	kuid_t uid;
+	const struct ipc_namespace *ipc_ns;
+	unsigned int ipc_inum;
 };
 
 /**
@@ -302,6 +315,9 @@ void kipc_door_ext_unref(struct kipc_door *door);
 void kipc_door_inv_done(struct kipc_door *door);
 void kipc_door_unref_done(struct kipc_door *door);
 bool kipc_door_revoke(struct kipc_door *door);
+void kipc_door_event(struct kipc_door *door, u32 type);
+struct kipc_door *kipc_door_find_next(unsigned long *id);
+void kipc_door_read_stats(struct kipc_door *door, struct kipc_door_stats *st);
 long kipc_door_create(struct kipc_ctx *ctx, struct kipc_door_create __user *u);
 
 /* door_pool.c: pools and invocations */
@@ -333,7 +349,7 @@ long kipc_door_unbind(struct kipc_ctx *ctx);
 long kipc_door_current(struct kipc_ctx *ctx,
 		       struct kipc_door_current __user *u);
 void kipc_thread_boost(struct kipc_thread *thr, const struct kipc_sched *to);
-void kipc_ctx_doors_shutdown(struct kipc_ctx *ctx);
+void kipc_ctx_doors_shutdown(struct kipc_ctx *ctx, bool died);
 void kipc_ctx_doors_release(struct kipc_ctx *ctx);
 
 /* door_xfer.c: moving data and descriptors between processes */
@@ -375,5 +391,6 @@ void kipc_doorfs_forget(struct kipc_door *door);
 long kipc_door_attach(struct kipc_ctx *ctx,
 		      struct kipc_door_attach __user *u, bool attach);
 void kipc_door_detach_names(struct kipc_door *door);
+char *kipc_door_name_path(struct kipc_door *door, char *buf, int len);
 
 #endif /* _KIPC_DOOR_H */

@@ -23,6 +23,7 @@
 #include <linux/wait.h>
 
 #include "door.h"
+#include "stats.h"
 
 static bool kipc_inv_finished(struct kipc_inv *inv)
 {
@@ -179,16 +180,28 @@ out_free:
 	return ret;
 }
 
-static void kipc_door_count(struct kipc_door *door, int ret, u64 in, u64 out)
+/*
+ * Count a call of @door that started at @start and ended with @ret, with
+ * @in argument and @out result bytes: the door's own counters and the
+ * global ones, unless counting is off.
+ */
+static void kipc_door_count(struct kipc_door *door, u64 start, int ret,
+			    u64 in, u64 out)
 {
-	struct kipc_door_stats *s = get_cpu_ptr(door->stats);
+	struct kipc_door_stats *s;
 
+	if (!kipc_stats_on())
+		return;
+	s = get_cpu_ptr(door->stats);
 	s->calls++;
-	if (ret)
+	if (ret) {
 		s->errors++;
-	s->bytes_in += in;
-	s->bytes_out += out;
+	} else {
+		s->bytes_in += in;
+		s->bytes_out += out;
+	}
 	put_cpu_ptr(door->stats);
+	kipc_stats_door_call(start, ret, in, out);
 }
 
 long kipc_door_call(struct kipc_door *door, struct kipc_door_call __user *u)
@@ -197,6 +210,7 @@ long kipc_door_call(struct kipc_door *door, struct kipc_door_call __user *u)
 	struct kipc_door_call c;
 	struct task_struct *server = NULL;
 	struct kipc_inv *inv;
+	u64 start;
 	int ret;
 
 	if (copy_from_user(&c, u, sizeof(c)))
@@ -204,6 +218,7 @@ long kipc_door_call(struct kipc_door *door, struct kipc_door_call __user *u)
 	if (c.flags & ~KIPC_CALL_FLAGS ||
 	    memchr_inv(c.reserved, 0, sizeof(c.reserved)))
 		return -EINVAL;
+	start = kipc_stats_call_start();
 	ret = kipc_door_call_check(door, &c);
 	if (ret)
 		goto out_count;
@@ -266,6 +281,6 @@ out_put:
 	kfree(descs);
 	kipc_inv_put(inv);
 out_count:
-	kipc_door_count(door, ret, c.data_size, ret ? 0 : c.result_size);
+	kipc_door_count(door, start, ret, c.data_size, ret ? 0 : c.result_size);
 	return ret;
 }

@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 
 #include "door.h"
+#include "stats.h"
 
 static struct kmem_cache *kipc_inv_cache;
 
@@ -245,6 +246,14 @@ static int __kipc_pool_submit(struct kipc_pool *pool, struct kipc_inv *inv,
 			list_add_tail(&inv->node, &pool->pending);
 	}
 	spin_unlock(&pool->lock);
+
+	/* A call (not a notification, nor a second try) was handed or queued. */
+	if (!requeue && !inv->unref && kipc_stats_on()) {
+		if (thr)
+			kipc_stats_inc(door_handoffs);
+		else
+			kipc_stats_inc(door_queued);
+	}
 
 	if (thr) {
 		/*

@@ -27,6 +27,8 @@
 #include <uapi/linux/sched/types.h>
 
 #include "door.h"
+#include "netlink.h"
+#include "stats.h"
 
 /* Raise @thr to the scheduling attributes @to, remembering its own. */
 void kipc_thread_boost(struct kipc_thread *thr, const struct kipc_sched *to)
@@ -418,8 +420,12 @@ static int kipc_door_deliver(struct kipc_thread *thr, struct kipc_inv *inv,
 	r->arg_desc_num = 0;
 	r->arg_map_size = 0;
 	r->inv_flags = 0;
-	if (inv->depleted)
+	if (inv->depleted) {
 		r->inv_flags |= KIPC_INV_DEPLETED;
+		if (kipc_stats_on())
+			kipc_stats_inc(door_depletions);
+		kipc_door_event(door, KIPC_EVENT_TYPE_POOL_DEPLETED);
+	}
 	if (thr->discarded)
 		r->inv_flags |= KIPC_INV_DISCARDED;
 
@@ -689,11 +695,11 @@ long kipc_door_current(struct kipc_ctx *ctx,
 }
 
 /*
- * The server stops: its doors are revoked (queued calls fail with EBADF),
- * its pools die, so its threads' door_return fails with EBADF.  Calls in
- * progress complete.
+ * The server stops (@died: its context is released): its doors are revoked
+ * (queued calls fail with EBADF), its pools die, so its threads'
+ * door_return fails with EBADF.  Calls in progress complete.
  */
-void kipc_ctx_doors_shutdown(struct kipc_ctx *ctx)
+void kipc_ctx_doors_shutdown(struct kipc_ctx *ctx, bool died)
 {
 	struct kipc_door *door, *next;
 	LIST_HEAD(doors);
@@ -712,7 +718,10 @@ void kipc_ctx_doors_shutdown(struct kipc_ctx *ctx)
 
 	list_for_each_entry_safe(door, next, &doors, death_node) {
 		list_del(&door->death_node);
-		kipc_door_revoke(door);
+		if (kipc_door_revoke(door))
+			kipc_door_event(door, died ?
+					KIPC_EVENT_TYPE_DOOR_SERVER_DIED :
+					KIPC_EVENT_TYPE_DOOR_REVOKED);
 		kipc_door_put(door);
 	}
 	kipc_pool_kill(&ctx->pool, -EBADF);
@@ -729,7 +738,7 @@ void kipc_ctx_doors_release(struct kipc_ctx *ctx)
 	unsigned long idx;
 	LIST_HEAD(threads);
 
-	kipc_ctx_doors_shutdown(ctx);
+	kipc_ctx_doors_shutdown(ctx, true);
 	mutex_lock(&ctx->lock);
 	xa_for_each(&ctx->threads, idx, thr) {
 		xa_erase(&ctx->threads, idx);

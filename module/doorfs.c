@@ -582,6 +582,48 @@ void kipc_door_detach_names(struct kipc_door *door)
 	}
 }
 
+/**
+ * kipc_door_name_path - the path of @door's first name in its kipcfs
+ * @door: a referenced door
+ * @buf: where to build the path
+ * @len: the size of @buf
+ *
+ * Return: a pointer into @buf, or NULL if the door has no name (or the
+ * name is going away, or does not fit).  Sleeps.
+ */
+char *kipc_door_name_path(struct kipc_door *door, char *buf, int len)
+{
+	struct kipc_door_name *name;
+	struct inode *inode = NULL;
+	struct dentry *dentry;
+	struct super_block *sb = NULL;
+	char *path = NULL;
+
+	spin_lock(&door->lock);
+	name = list_first_entry_or_null(&door->names, struct kipc_door_name,
+					node);
+	/* As kipc_door_detach_names(): pin the filesystem, then the node. */
+	if (name && atomic_inc_not_zero(&name->inode->i_sb->s_active)) {
+		sb = name->inode->i_sb;
+		inode = igrab(name->inode);
+	}
+	spin_unlock(&door->lock);
+
+	if (inode) {
+		dentry = d_find_alias(inode);
+		if (dentry) {
+			path = dentry_path_raw(dentry, buf, len);
+			if (IS_ERR(path))
+				path = NULL;
+			dput(dentry);
+		}
+		iput(inode);
+	}
+	if (sb)
+		deactivate_super(sb);
+	return path;
+}
+
 int kipc_doorfs_init(void)
 {
 	int ret;

@@ -9,6 +9,7 @@
 
 #include "internal.h"
 #include "door.h"
+#include "netlink.h"
 
 static struct miscdevice kipc_misc = {
 	.minor	= MISC_DYNAMIC_MINOR,
@@ -31,14 +32,23 @@ static int __init kipc_init(void)
 		       KIPC_FS_NAME, ret);
 		goto out_cache;
 	}
+	/* Before the device: events of the first door must find the family. */
+	ret = kipc_nl_init();
+	if (ret) {
+		pr_err("cannot register the %s generic netlink family: %d\n",
+		       KIPC_FAMILY_NAME, ret);
+		goto out_doorfs;
+	}
 	ret = misc_register(&kipc_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", KIPC_DEVICE_NAME, ret);
-		goto out_doorfs;
+		goto out_nl;
 	}
 	pr_info("version %s, API %d\n", KIPC_MODULE_VERSION, KIPC_API);
 	return 0;
 
+out_nl:
+	kipc_nl_exit();
 out_doorfs:
 	kipc_doorfs_exit();
 out_cache:
@@ -49,6 +59,7 @@ out_cache:
 static void __exit kipc_exit(void)
 {
 	misc_deregister(&kipc_misc);
+	kipc_nl_exit();
 	kipc_doorfs_exit();
 	/* Server threads are freed after a grace period. */
 	rcu_barrier();

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kipc statistics: the global counters, kept per CPU so that the hot paths
+ * (a door call, a handoff) only add to their own CPU's copy with one
+ * instruction, without a lock or a shared cache line.  Readers sum the
+ * copies (kipc_stats_read()).  Documentation/kipc/statistics.rst defines
+ * every counter.
+ *
+ * The module parameter "stats" (on by default; writable at run time in
+ * /sys/module/kipc/parameters/stats) turns the counting of the call path
+ * off, so that its cost can be measured (kipc-bench --bench stats).  Object
+ * counts (doors created and alive) and events do not depend on it.
+ */
+#ifndef _KIPC_STATS_H
+#define _KIPC_STATS_H
+
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <linux/log2.h>
+#include <linux/percpu.h>
+#include <linux/sched/clock.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+
+/* Kinds of door call errors, as the netlink family reports them. */
+enum kipc_stats_err {
+	KIPC_STATS_ERR_EBADF,
+	KIPC_STATS_ERR_EINTR,
+	KIPC_STATS_ERR_ETIMEDOUT,
+	KIPC_STATS_ERR_EAGAIN,
+	KIPC_STATS_ERR_LIMIT,		/* E2BIG ENOBUFS ENFILE EOPNOTSUPP */
+	KIPC_STATS_ERR_EMFILE,
+	KIPC_STATS_ERR_EFAULT,
+	KIPC_STATS_ERR_OTHER,
+	KIPC_STATS_ERR_NR,
+};
+
+/* Buckets of the round-trip histogram: bucket i holds [2^i, 2^(i+1)) ns. */
+#define KIPC_STATS_HIST_BUCKETS	64
+
+/**
+ * struct kipc_stats - the global counters (one copy per CPU)
+ *
+ * Every member is a u64 that only grows, so that kipc_stats_read() can sum
+ * the copies member by member.  Each CPU writes only its own copy, with
+ * this_cpu_*() (preemption safe, no lock); readers read the copies of all
+ * CPUs without a lock: a sum may miss an increment in flight, never tear
+ * (kipc is 64-bit only, see Kbuild).
+ */
+struct kipc_stats {
+	u64 door_created;
+	u64 door_calls;
+	u64 door_errors[KIPC_STATS_ERR_NR];
+	u64 door_bytes_in;
+	u64 door_bytes_out;
+	u64 door_handoffs;
+	u64 door_queued;
+	u64 door_depletions;
+	u64 door_unrefs;
+	u64 events_dropped;
+	u64 hist_sum_ns;
+	u64 hist[KIPC_STATS_HIST_BUCKETS];
+};
+
+DECLARE_PER_CPU(struct kipc_stats, kipc_stats);
+
+/* Whether the call path counts: the module parameter "stats". */
+extern bool kipc_stats_enabled;
+
+static inline bool kipc_stats_on(void)
+{
+	return READ_ONCE(kipc_stats_enabled);
+}
+
+/* Add to a counter of this CPU: kipc_stats_add(door_handoffs, 1). */
+#define kipc_stats_add(member, n)	this_cpu_add(kipc_stats.member, (n))
+#define kipc_stats_inc(member)		this_cpu_inc(kipc_stats.member)
+
+static inline enum kipc_stats_err kipc_stats_err_of(int error)
+{
+	switch (error) {
+	case -EBADF:
+		return KIPC_STATS_ERR_EBADF;
+	case -EINTR:
+		return KIPC_STATS_ERR_EINTR;
+	case -ETIMEDOUT:
+		return KIPC_STATS_ERR_ETIMEDOUT;
+	case -EAGAIN:
+		return KIPC_STATS_ERR_EAGAIN;
+	case -E2BIG:
+	case -ENOBUFS:
+	case -ENFILE:
+	case -EOPNOTSUPP:
+		return KIPC_STATS_ERR_LIMIT;
+	case -EMFILE:
+		return KIPC_STATS_ERR_EMFILE;
+	case -EFAULT:
+		return KIPC_STATS_ERR_EFAULT;
+	default:
+		return KIPC_STATS_ERR_OTHER;
+	}
+}
+
+/* When a door call started, for the histogram: 0 when not counting. */
+static inline u64 kipc_stats_call_start(void)
+{
+	return kipc_stats_on() ? local_clock() : 0;
+}
+
+/*
+ * A door call that started at @start (kipc_stats_call_start()) ended with
+ * @error, having passed @in argument bytes and @out result bytes.
+ */
+static inline void kipc_stats_door_call(u64 start, int error, u64 in, u64 out)
+{
+	u64 ns;
+
+	kipc_stats_inc(door_calls);
+	if (error) {
+		kipc_stats_inc(door_errors[kipc_stats_err_of(error)]);
+		return;
+	}
+	kipc_stats_add(door_bytes_in, in);
+	kipc_stats_add(door_bytes_out, out);
+	ns = local_clock() - start;
+	kipc_stats_inc(hist[ns ? ilog2(ns) : 0]);
+	kipc_stats_add(hist_sum_ns, ns);
+}
+
+void kipc_stats_read(struct kipc_stats *sum);
+
+/* Doors alive (created and not yet freed), kept by door.c. */
+unsigned long kipc_door_count_live(void);
+
+/*
+ * The channels' part of the global counters.  Channels are not merged yet:
+ * until they are, there are none, and this is the whole interface the
+ * netlink family needs from them (with a dump of struct kipc_chan_stats).
+ */
+struct kipc_chan_totals {
+	u64 created;
+	u64 live;
+	u64 messages;
+	u64 bytes;
+	u64 waits;
+	u64 wakeups;
+	u64 memory;
+	u64 memory_user;	/* charged to the user @uid below */
+	u64 memory_limit;
+};
+
+static inline void kipc_chan_read_totals(struct kipc_chan_totals *t,
+					 kuid_t uid)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+#endif /* _KIPC_STATS_H */
