@@ -51,5 +51,6 @@ static inline bool kipc_has_features(const struct kipc *k, uint64_t features)
 #endif
 
 #include <kipc_door.h>
+#include <kipc_stats.h>
 
 #endif /* LIBKIPC_KIPC_H */
