@@ -58,12 +58,15 @@ unset PKG_CONFIG_PATH
 
 make -s -C libkipc install DESTDIR="$tmp/root" PREFIX=/usr/local >/dev/null
 for f in lib/libkipc.so.0 lib/libkipc.so lib/libkipc.a lib/pkgconfig/libkipc.pc \
-	include/kipc/kipc.h include/kipc/linux/kipc.h; do
+	include/kipc/kipc.h include/kipc/kipc_stats.h include/kipc/linux/kipc.h \
+	include/kipc/linux/kipc_stats.h; do
 	[ -e "$tmp/root/usr/local/$f" ] || die "make install did not install $f"
 done
-PKG_CONFIG_SYSROOT_DIR="$tmp/root" PKG_CONFIG_LIBDIR="$tmp/root/usr/local/lib/pkgconfig" \
+# libkipc.pc requires libnl's .pc files, from the system's own search path.
+sys_pc=$(pkg-config --variable pc_path pkg-config)
+PKG_CONFIG_SYSROOT_DIR="$tmp/root" PKG_CONFIG_LIBDIR="$tmp/root/usr/local/lib/pkgconfig:$sys_pc" \
 	pkg-config --cflags libkipc >"$tmp/installed.cflags"
-PKG_CONFIG_SYSROOT_DIR="$tmp/root" PKG_CONFIG_LIBDIR="$tmp/root/usr/local/lib/pkgconfig" \
+PKG_CONFIG_SYSROOT_DIR="$tmp/root" PKG_CONFIG_LIBDIR="$tmp/root/usr/local/lib/pkgconfig:$sys_pc" \
 	pkg-config --libs libkipc >"$tmp/installed.libs"
 # shellcheck disable=SC2046
 gcc -Wall -Werror $(cat "$tmp/installed.cflags") -o "$tmp/use-installed" \
@@ -75,7 +78,8 @@ release=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$kdir/include/generated/utsrel
 make -s install DESTDIR="$tmp/all" KDIR="$kdir" >"$tmp/install.log" 2>&1 ||
 	{ cat "$tmp/install.log"; die "make install failed"; }
 for f in "lib/modules/$release/extra/module/kipc.ko" etc/udev/rules.d/60-kipc.rules \
-	usr/local/bin/kipcinfo usr/local/lib/libkipc.so.0 \
+	usr/local/bin/kipcinfo usr/local/bin/kipcstat \
+	usr/local/share/man/man8/kipcstat.8 usr/local/lib/libkipc.so.0 \
 	usr/local/lib/pkgconfig/libkipc.pc usr/local/include/kipc/kipc.h; do
 	[ -e "$tmp/all/$f" ] || die "make install did not install $f"
 done
