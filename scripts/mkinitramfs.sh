@@ -62,11 +62,41 @@ common() {
 		copy_libs "$sdir/$t" "$root"
 	done
 	install -m 0644 "$sdir/settings" "$sdir/config" "$root/usr/lib/kipc/selftests/"
+	ynl "$root"
 	# glibc loads libgcc_s at run time to unwind (pthread_exit, cancel).
 	local gcc_s
 	gcc_s=$(gcc -print-file-name=libgcc_s.so.1)
 	install -D -m 0755 "$(readlink -f "$gcc_s")" "$root/lib/x86_64-linux-gnu/libgcc_s.so.1"
 	mkcpio "$root" "$out"
+}
+
+# The kernel's ynl CLI (tools/net/ynl of linux-source-6.12) with the spec,
+# and the part of python3 it needs, so that the selftests can read the
+# family with it: /usr/bin/python3, /usr/lib/kipc/ynl/{cli.py,lib,kipc.yaml}.
+# The spec is validated with jsonschema on the host (scripts/ynl.sh check);
+# the guest runs ynl with --no-schema and needs no jsonschema.  Left out,
+# with a note, when linux-source-6.12 is not there: the test skips.
+ynl() {
+	local root=$1 dir f py
+	if ! dir=$("$KIPC_TOP/scripts/ynl.sh" dir 2>/dev/null); then
+		say "no ynl for the guest (linux-source-6.12 missing)"
+		return 0
+	fi
+	py=$(readlink -f /usr/bin/python3)
+	install -D -m 0755 "$py" "$root/usr/bin/python3"
+	copy_libs "$py" "$root"
+	"$KIPC_TOP/scripts/ynl.sh" files >"$root/.ynl-files"
+	while read -r f; do
+		[ -e "$root$f" ] || install -D -m 0644 "$f" "$root$f"
+		case "$f" in *.so) copy_libs "$f" "$root" ;; esac
+	done <"$root/.ynl-files"
+	rm -f "$root/.ynl-files"
+	mkdir -p "$root/usr/lib/kipc/ynl"
+	cp -r "$dir/tools/net/ynl/cli.py" "$dir/tools/net/ynl/lib" \
+		"$root/usr/lib/kipc/ynl/"
+	rm -rf "$root/usr/lib/kipc/ynl/lib/__pycache__"
+	install -m 0644 "$KIPC_TOP/Documentation/netlink/specs/kipc.yaml" \
+		"$root/usr/lib/kipc/ynl/kipc.yaml"
 }
 
 kernel() {

@@ -75,6 +75,8 @@ host_step "host: uapi header (C99, C++, padding, layout)" "$out/uapi.log" \
 	scripts/uapi-check.sh
 host_step "host: checkpatch --no-tree -f clean" "$out/style.log" \
 	scripts/style.sh
+host_step "host: netlink spec validates (ynl, jsonschema), uapi header generated from it" \
+	"$out/ynl.log" scripts/ynl.sh check
 host_step "host: the results parser fails every kind of guest failure" \
 	"$out/results-selftest.log" scripts/results-selftest.sh
 host_step "host: libkipc ABI, version script, pkg-config, install" \

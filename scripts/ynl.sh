@@ -12,6 +12,9 @@
 #                  and check that uapi/linux/kipc_stats.h is what ynl-gen-c
 #                  generates from it
 #   ynl.sh gen     regenerate uapi/linux/kipc_stats.h from the spec
+#   ynl.sh files   print the files python3 loads to run the ynl CLI on the
+#                  spec with --no-schema (what the guest needs of python3:
+#                  scripts/mkinitramfs.sh copies them)
 #
 # Debian's /usr/bin/python3 runs them, with python3-yaml and
 # python3-jsonschema (scripts/deps.sh), whatever python3 comes first in PATH.
@@ -82,11 +85,34 @@ EOPY
 	fi
 	say "$spec validates and $header is generated from it"
 	;;
+files)
+	dir=$(ynl_dir)
+	# Run the CLI as the guest will, up to where it looks for the family
+	# (which this kernel does not have), and list every module loaded.
+	PYTHONPATH="$dir/tools/net/ynl" "$py" - "$dir/tools/net/ynl/cli.py" \
+		"$KIPC_TOP/$spec" <<'EOPY'
+import os, runpy, sys
+cli, spec = sys.argv[1], sys.argv[2]
+sys.argv = [cli, '--spec', spec, '--no-schema', '--output-json',
+            '--do', 'stats-get']
+try:
+    runpy.run_path(cli, run_name='__main__')
+except BaseException:
+    pass
+files = set()
+for m in list(sys.modules.values()):
+    f = getattr(m, '__file__', None)
+    if f and os.path.isabs(f) and os.path.exists(f) and \
+            not f.startswith(os.path.dirname(cli)):
+        files.add(os.path.realpath(f))
+print('\n'.join(sorted(files)))
+EOPY
+	;;
 gen)
 	gen "$KIPC_TOP/$header"
 	say "regenerated $header"
 	;;
 *)
-	die "usage: ynl.sh dir|check|gen"
+	die "usage: ynl.sh dir|check|gen|files"
 	;;
 esac

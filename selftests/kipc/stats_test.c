@@ -842,4 +842,83 @@ TEST(kipcstat_json_matches_the_library)
 	kipc_stats_close(s);
 }
 
+/* Run @cmd, its standard output into a new string (NULL on failure). */
+static char *run_output(const char *cmd)
+{
+	size_t len = 0, cap = 1 << 20;
+	char *out = malloc(cap);
+	FILE *f;
+
+	if (!out)
+		return NULL;
+	f = popen(cmd, "r");
+	if (!f) {
+		free(out);
+		return NULL;
+	}
+	while (len < cap - 1) {
+		size_t r = fread(out + len, 1, cap - 1 - len, f);
+
+		if (!r)
+			break;
+		len += r;
+	}
+	out[len] = 0;
+	if (pclose(f)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+#define YNL_DIR	"/usr/lib/kipc/ynl"
+#define YNL	"python3 " YNL_DIR "/cli.py --spec " YNL_DIR "/kipc.yaml " \
+		"--no-schema --output-json "
+
+/*
+ * The kernel's own ynl CLI (6.12's tools/net/ynl), given only the spec,
+ * reads the family: global counters, a dump of doors, the histogram, and
+ * its numbers are the library's.  The spec's schema validation runs on
+ * the host (scripts/ynl.sh check): the guest has no jsonschema.
+ */
+TEST(ynl_reads_the_family)
+{
+	struct kipc_stats_global g;
+	struct kipc_stats *s;
+	struct served sv;
+	char *out, key[64];
+
+	KIPC_REQUIRE_STATS(s);
+	if (access(YNL_DIR "/cli.py", R_OK) || access("/usr/bin/python3", X_OK))
+		SKIP(return, "no ynl in this system (" YNL_DIR ")");
+	ASSERT_EQ(0, served_start(&sv, PROC_NULL, 0, 1));
+	ASSERT_EQ(0, wait_idle(s, sv.id, 1));
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, door_call(sv.door, NULL, 0, NULL, 0, NULL));
+
+	out = run_output(YNL "--do stats-get");
+	ASSERT_TRUE(out != NULL);
+	ASSERT_EQ(0, kipc_stats_global(s, &g));
+	EXPECT_TRUE(json_value(out, 0) != NULL);
+	EXPECT_EQ(g.door_calls, json_number(out, "door-calls"));
+	EXPECT_EQ(g.door_created, json_number(out, "door-created"));
+	free(out);
+
+	out = run_output(YNL "--dump door-get");
+	ASSERT_TRUE(out != NULL);
+	EXPECT_TRUE(json_value(out, 0) != NULL);
+	snprintf(key, sizeof(key), "\"id\": %llu,",
+		 (unsigned long long)sv.id);
+	EXPECT_TRUE(strstr(out, key) != NULL);
+	free(out);
+
+	out = run_output(YNL "--do hist-get");
+	ASSERT_TRUE(out != NULL);
+	EXPECT_TRUE(json_value(out, 0) != NULL);
+	EXPECT_TRUE(strstr(out, "\"bucket\"") != NULL);
+	free(out);
+	served_stop(&sv);
+	kipc_stats_close(s);
+}
+
 TEST_HARNESS_MAIN
