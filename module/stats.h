@@ -123,6 +123,9 @@ static inline void kipc_stats_door_call(u64 start, int error, u64 in, u64 out)
 	}
 	kipc_stats_add(door_bytes_in, in);
 	kipc_stats_add(door_bytes_out, out);
+	/* Switched on during the call: no start time to measure from. */
+	if (!start)
+		return;
 	ns = local_clock() - start;
 	kipc_stats_inc(hist[ns ? ilog2(ns) : 0]);
 	kipc_stats_add(hist_sum_ns, ns);
