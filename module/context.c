@@ -102,6 +102,7 @@ static long kipc_ctx_ioctl(struct file *file, unsigned int cmd,
 {
 	struct kipc_ctx *ctx = file->private_data;
 	void __user *uarg = (void __user *)arg;
+	long ret;
 
 	switch (cmd) {
 	case KIPC_IOC_API:
@@ -111,6 +112,9 @@ static long kipc_ctx_ioctl(struct file *file, unsigned int cmd,
 			return -EBADFD;
 		return kipc_ctx_info(ctx, uarg);
 	}
+	ret = kipc_chan_ctx_ioctl(ctx, cmd, uarg);
+	if (ret != -ENOIOCTLCMD)
+		return ret;
 	return -ENOTTY;
 }
 

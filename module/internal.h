@@ -14,7 +14,12 @@
 
 /* Ioctls a context accepts after the handshake, as 1 << _IOC_NR(cmd). */
 #define KIPC_CTX_IOCTLS		(1ULL << _IOC_NR(KIPC_IOC_API) | \
-				 1ULL << _IOC_NR(KIPC_IOC_INFO))
+				 1ULL << _IOC_NR(KIPC_IOC_INFO) | \
+				 KIPC_CHAN_CTX_IOCTLS)
+
+/* The channel ioctls of a context (channel.c). */
+#define KIPC_CHAN_CTX_IOCTLS	(1ULL << _IOC_NR(KIPC_IOC_CHAN_CREATE) | \
+				 1ULL << _IOC_NR(KIPC_IOC_CHAN_LIMITS))
 
 /* States of a context: see struct kipc_ctx. */
 enum kipc_ctx_state {
@@ -49,6 +54,13 @@ extern const struct file_operations kipc_ctx_fops;
  * unknown commands are ENOTTY) and fails with EBADFD until then.
  */
 bool kipc_ctx_ready(struct kipc_ctx *ctx);
+
+/*
+ * Channel ioctls of a context: -ENOIOCTLCMD for a command that is not one
+ * (channel.c).
+ */
+long kipc_chan_ctx_ioctl(struct kipc_ctx *ctx, unsigned int cmd,
+			 void __user *uarg);
 
 /* Contexts alive in the system, reported by KIPC_IOC_INFO. */
 extern atomic_long_t kipc_nr_contexts;
