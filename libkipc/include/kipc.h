@@ -50,4 +50,7 @@ static inline bool kipc_has_features(const struct kipc *k, uint64_t features)
 }
 #endif
 
+/* Zero-copy message channels. */
+#include "kipc_channel.h"
+
 #endif /* LIBKIPC_KIPC_H */
