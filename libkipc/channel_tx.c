@@ -241,14 +241,18 @@ static int kipc_chan_reclaim(struct kipc_chan_tx *tx)
 /* The channel is unusable: the receiver left or cut this sender off. */
 static int kipc_chan_tx_broken(struct kipc_chan_tx *tx)
 {
+	uint32_t state;
+
 	if (tx->error)
 		return tx->error;
 	if (__atomic_load_n(tx->rx_flags, __ATOMIC_RELAXED) &
 	    KIPC_CHAN_RX_CLOSED)
 		return -EPIPE;
-	if (__atomic_load_n(tx->tx_state, __ATOMIC_RELAXED) &
-	    KIPC_CHAN_TX_DISCONNECTED)
+	state = __atomic_load_n(tx->tx_state, __ATOMIC_RELAXED);
+	if (state & KIPC_CHAN_TX_DISCONNECTED)
 		return -ECONNRESET;
+	if (state & (KIPC_CHAN_TX_CLOSED | KIPC_CHAN_TX_RX_CLOSED))
+		return -EPIPE;
 	return 0;
 }
 
@@ -332,14 +336,27 @@ int kipc_chan_loan_wait(struct kipc_chan_tx *tx, size_t size,
 	}
 }
 
-int kipc_chan__wake_rx(struct kipc_chan_tx *tx)
+/*
+ * After a publication found a flag set: the receiver sleeps (wake it), or
+ * the channel broke (the message is lost, say so; later calls too).
+ */
+int kipc_chan__notify(struct kipc_chan_tx *tx)
 {
-	int ret = kipc_chan_ioctl(tx->fd, KIPC_CHAN_IOC_WAKE_RX, NULL);
+	int ret = kipc_chan_tx_broken(tx);
 
-	/* What was sent is sent; the next call reports the loss. */
-	if (ret == -EPIPE || ret == -ECONNRESET)
+	if (ret) {
 		tx->error = ret;
-	return ret;
+		return ret;
+	}
+	if (!(__atomic_load_n(tx->rx_flags, __ATOMIC_RELAXED) &
+	      KIPC_CHAN_RX_NEED_WAKEUP))
+		return 0;
+	ret = kipc_chan_ioctl(tx->fd, KIPC_CHAN_IOC_WAKE_RX, NULL);
+	if (ret == -EPIPE || ret == -ECONNRESET) {
+		tx->error = ret;
+		return ret;
+	}
+	return 0;
 }
 
 int kipc_chan_send_batch(struct kipc_chan_tx *tx,
@@ -384,12 +401,10 @@ int kipc_chan_send_batch(struct kipc_chan_tx *tx,
 	*tx->msgs += n;
 	*tx->bytes += bytes;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	flags = __atomic_load_n(tx->rx_flags, __ATOMIC_RELAXED);
-	if (flags) {
-		if (flags & KIPC_CHAN_RX_CLOSED)
-			return -EPIPE;
-		kipc_chan__wake_rx(tx);
-	}
+	flags = __atomic_load_n(tx->rx_flags, __ATOMIC_RELAXED) |
+		__atomic_load_n(tx->tx_state, __ATOMIC_RELAXED);
+	if (flags)
+		return kipc_chan__notify(tx);
 	return 0;
 }
 

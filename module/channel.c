@@ -200,8 +200,12 @@ static void kipc_chan_rx_shutdown(struct kipc_chan *chan)
 		spin_lock(&chan->lock);
 		seg = list_first_entry_or_null(&chan->senders,
 					       struct kipc_chan_seg, node);
-		if (seg)
+		if (seg) {
+			/* Where each sender looks on every loan and send. */
+			kipc_chan_set_tx_state_locked(seg,
+						      KIPC_CHAN_TX_RX_CLOSED);
 			kipc_chan_unlink_locked(chan, seg);
+		}
 		spin_unlock(&chan->lock);
 		if (!seg)
 			break;

@@ -148,6 +148,7 @@ struct kipc_chan_tx {
 	uint64_t *msgs;
 	uint64_t *bytes;
 	const uint32_t *rx_flags;	/* flags area, read-only */
+	const uint32_t *tx_state;	/* RX area, read-only */
 	/* the rest */
 	int fd;
 	uint32_t depth;
@@ -156,7 +157,6 @@ struct kipc_chan_tx {
 	uint32_t *blocked;
 	const uint32_t *rel_tail;	/* RX area, read-only */
 	const uint32_t *rel_ring;
-	const uint32_t *tx_state;
 	uint32_t rel_head_priv;
 	int64_t spin_ns;		/* spin before sleeping */
 	void *tx_map;
@@ -217,7 +217,7 @@ int kipc_chan_duplex_open(struct kipc_chan_duplex *d, int rx_fd,
 void kipc_chan_duplex_close(struct kipc_chan_duplex *d);
 
 /* Private helpers of the inline functions below. */
-int kipc_chan__wake_rx(struct kipc_chan_tx *tx);
+int kipc_chan__notify(struct kipc_chan_tx *tx);
 int kipc_chan__wake_tx(struct kipc_chan_rx *rx, struct kipc_chan_peer *p);
 void kipc_chan__peer_idle(struct kipc_chan_rx *rx, struct kipc_chan_peer *p);
 
@@ -319,7 +319,8 @@ static inline int kipc_chan_release(struct kipc_chan_rx *rx,
  * Loan one buffer of @size bytes without waiting: 0 and *buf filled,
  * -EAGAIN when the pool or the ring is full, or -errno.  The fast path
  * carves the buffer after the previous one; everything else (reclaiming
- * what the receiver gave back, wrapping around, errors) is
+ * what the receiver gave back, wrapping around, the kernel's word that the
+ * receiver is gone or cut this sender off, errors) is
  * kipc_chan_loan_batch().
  */
 static inline int kipc_chan_loan(struct kipc_chan_tx *tx, size_t size,
@@ -330,6 +331,7 @@ static inline int kipc_chan_loan(struct kipc_chan_tx *tx, size_t size,
 	int ret;
 
 	if (size > tx->max_msg || tx->is_blocked || tx->error ||
+	    __atomic_load_n(tx->tx_state, __ATOMIC_RELAXED) ||
 	    tx->lseq - tx->lfloor > tx->mask ||
 	    (tx->lseq != tx->lfloor && start <= tx->pool_head))
 		goto slow;
@@ -385,13 +387,10 @@ static inline int kipc_chan_send(struct kipc_chan_tx *tx,
 	*tx->bytes += buf->len;
 	/* ...and the tail before the receiver's flags. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	flags = __atomic_load_n(tx->rx_flags, __ATOMIC_RELAXED);
-	if (flags) {
-		/* A message sent to a receiver that is gone is lost. */
-		if (flags & KIPC_CHAN_RX_CLOSED)
-			return -EPIPE;
-		kipc_chan__wake_rx(tx);
-	}
+	flags = __atomic_load_n(tx->rx_flags, __ATOMIC_RELAXED) |
+		__atomic_load_n(tx->tx_state, __ATOMIC_RELAXED);
+	if (flags)
+		return kipc_chan__notify(tx);
 	return 0;
 }
 

@@ -172,6 +172,7 @@ struct kipc_chan_desc {
 /* Bits of the word at rx_state in a sender's RX area (kernel-written). */
 #define KIPC_CHAN_TX_CLOSED		(1U << 0)	/* sender is gone */
 #define KIPC_CHAN_TX_DISCONNECTED	(1U << 1)	/* by the receiver */
+#define KIPC_CHAN_TX_RX_CLOSED		(1U << 2)	/* receiver is gone */
 
 /* Bits of the word at ctl_state in the control area (kernel-written). */
 #define KIPC_CHAN_CTL_NO_WRITERS	(1U << 0)	/* no sender, no connector */
