@@ -83,6 +83,12 @@ bool kipc_chan_spin(bool (*ready)(void *arg), void *arg, int64_t spin_ns,
 	}
 }
 
+int64_t kipc_chan_default_spin(void)
+{
+	/* Polling for the other side is pointless when it cannot run. */
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? KIPC_CHAN_SPIN_DEFAULT_NS : 0;
+}
+
 int kipc_chan_wait_ioctl(int fd, int64_t timeout_ns)
 {
 	struct kipc_chan_wait w;

@@ -212,7 +212,7 @@ int kipc_chan_rx_open(struct kipc_chan_rx *rx, int fd)
 	if (ret)
 		return ret;
 	rx->layout = info.layout;
-	rx->spin_ns = KIPC_CHAN_SPIN_DEFAULT_NS;
+	rx->spin_ns = kipc_chan_default_spin();
 	rx->depth = l->ring_depth;
 	rx->mask = l->ring_depth - 1;
 	rx->max_msg = l->max_msg;

@@ -2,15 +2,15 @@
 /*
  * libkipc: a sender endpoint of a channel.
  *
- * The sender owns its pool.  It hands out buffers in allocation order,
- * like a circular log, and gets them back by id on its release ring, in any
- * order; space is reused once everything allocated before it came back.  A
- * buffer's id is the sequence number of its loan; at most ring_depth loans
- * are out at once, which keeps the send ring from overflowing and makes
- * id & (ring_depth - 1) name the loan's bookkeeping (struct kipc_chan_slot).
- * That bookkeeping is private to the process, so the receiver can only
- * return ids: each is checked against it, and one that is not out, or was
- * not sent, is ignored.
+ * The sender owns its pool.  It hands out buffers made of 64-byte units
+ * (KIPC_CHAN_MSG_ALIGN), tracked in a bitmap, trying first the units right
+ * after the previous loan (next fit) and searching the pool otherwise, and
+ * gets them back by id on its release ring, in any order: what the receiver
+ * releases is free again at once, whatever it still holds.  A buffer's id
+ * names its bookkeeping (struct kipc_chan_slot); at most ring_depth ids
+ * exist, which keeps the send ring from overflowing.  The bookkeeping is
+ * private to the process, so the receiver can only return ids: each is
+ * checked against it, and one that was not sent is ignored.
  */
 #define _FILE_OFFSET_BITS 64	/* mmap offsets beyond 2 GiB on 32-bit */
 
@@ -23,12 +23,11 @@
 #include "kipc.h"
 #include "channel_priv.h"
 
-static uint32_t kipc_chan_round(size_t size)
+/* Units of KIPC_CHAN_MSG_ALIGN bytes @size takes; at least one. */
+static uint32_t kipc_chan_units(size_t size)
 {
-	if (!size)
-		return KIPC_CHAN_MSG_ALIGN;
-	return (uint32_t)((size + KIPC_CHAN_MSG_ALIGN - 1) &
-			  ~(size_t)(KIPC_CHAN_MSG_ALIGN - 1));
+	return size ? (uint32_t)((size + KIPC_CHAN_MSG_ALIGN - 1) /
+				 KIPC_CHAN_MSG_ALIGN) : 1;
 }
 
 static void kipc_chan_tx_free(struct kipc_chan_tx *tx)
@@ -42,6 +41,8 @@ static void kipc_chan_tx_free(struct kipc_chan_tx *tx)
 	if (tx->flags_map)
 		munmap(tx->flags_map, l->flags_size);
 	free(tx->slots);
+	free(tx->free_ids);
+	free(tx->bitmap);
 }
 
 static int kipc_chan_tx_attach(struct kipc_chan_tx *tx, int fd,
@@ -55,15 +56,24 @@ static int kipc_chan_tx_attach(struct kipc_chan_tx *tx, int fd,
 	if (ret)
 		return ret;
 	tx->layout = *l;
-	tx->spin_ns = KIPC_CHAN_SPIN_DEFAULT_NS;
+	tx->spin_ns = kipc_chan_default_spin();
 	tx->id = id;
 	tx->depth = l->ring_depth;
 	tx->mask = l->ring_depth - 1;
 	tx->max_msg = l->max_msg;
-	tx->pool_size = (uint32_t)l->pool_size;
+	tx->pool_size = l->pool_size;
+	tx->units = (uint32_t)(l->pool_size / KIPC_CHAN_MSG_ALIGN);
 	tx->slots = calloc(tx->depth, sizeof(*tx->slots));
-	if (!tx->slots)
-		return -ENOMEM;
+	tx->free_ids = calloc(tx->depth, sizeof(*tx->free_ids));
+	tx->bitmap = calloc((tx->units + 63) / 64, sizeof(*tx->bitmap));
+	if (!tx->slots || !tx->free_ids || !tx->bitmap) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	/* Ids are handed out lowest first. */
+	for (uint32_t i = 0; i < tx->depth; i++)
+		tx->free_ids[i] = tx->depth - 1 - i;
+	tx->nr_free = tx->depth;
 
 	/* The TX area first: this attaches the endpoint to this process. */
 	tx->tx_map = kipc_chan_mmap(fd, l->tx_mmap, l->tx_size,
@@ -139,68 +149,107 @@ void kipc_chan_tx_close(struct kipc_chan_tx *tx)
 	tx->fd = -1;
 }
 
-/* Whether @id names a loan not back yet. */
-static bool kipc_chan_out(const struct kipc_chan_tx *tx, uint32_t id)
+/* Mark units [@start, @start + @n) used (@set) or free. */
+static void kipc_chan_mark(uint64_t *bitmap, uint32_t start, uint32_t n,
+			   bool set)
 {
-	return id - tx->lfloor < tx->lseq - tx->lfloor;
+	while (n) {
+		uint32_t bit = start % 64, len = 64 - bit < n ? 64 - bit : n;
+		uint64_t m = (len == 64 ? ~0ULL : (1ULL << len) - 1) << bit;
+
+		if (set)
+			bitmap[start / 64] |= m;
+		else
+			bitmap[start / 64] &= ~m;
+		start += len;
+		n -= len;
+	}
 }
 
-/*
- * Carve @need bytes out of the pool; false when they are not there.  Loans
- * are laid out in the order they are made, wrapping around at the end of
- * the pool: in use is [pool_head, pool_tail), or [pool_head, end) and
- * [0, pool_tail) once wrapped.
- */
-static bool kipc_chan_alloc(struct kipc_chan_tx *tx, uint32_t need,
+/* The first run of @need free units in [@from, @to), or @to. */
+static uint32_t kipc_chan_find(const uint64_t *bitmap, uint32_t from,
+			       uint32_t to, uint32_t need)
+{
+	uint32_t i = from, run = 0;
+
+	while (i < to) {
+		uint64_t w = bitmap[i / 64];
+
+		if (!(i % 64) && to - i >= 64 && (w == ~0ULL || !w)) {
+			/* A whole word at once. */
+			run = w ? 0 : run + 64;
+			i += 64;
+		} else {
+			run = (w >> (i % 64)) & 1 ? 0 : run + 1;
+			i++;
+		}
+		if (run >= need)
+			return i - run;
+	}
+	return to;
+}
+
+/* Carve @size bytes out of the pool; false when there is no room. */
+static bool kipc_chan_alloc(struct kipc_chan_tx *tx, size_t size,
 			    struct kipc_chan_buf *buf)
 {
-	bool empty = tx->lseq == tx->lfloor;
+	uint32_t n = kipc_chan_units(size), start, id;
 	struct kipc_chan_slot *s;
-	uint32_t start;
 
-	if (tx->lseq - tx->lfloor > tx->mask)
+	if (!tx->nr_free || n > tx->units)
 		return false;
-	if (empty)
-		tx->pool_head = tx->pool_tail = 0;
-	if (empty || tx->pool_tail > tx->pool_head) {
-		if (tx->pool_size - tx->pool_tail >= need)
-			start = tx->pool_tail;
-		else if (tx->pool_head >= need)
-			start = 0;
-		else
+	/* Next fit: after the previous loan, then from the start. */
+	start = kipc_chan_find(tx->bitmap, tx->cursor, tx->units, n);
+	if (start == tx->units) {
+		start = kipc_chan_find(tx->bitmap, 0, tx->cursor + n - 1 <
+					tx->units ? tx->cursor + n - 1 :
+					tx->units, n);
+		if (start + n > tx->units || start >= tx->cursor)
 			return false;
-	} else {
-		if (tx->pool_head - tx->pool_tail < need)
-			return false;
-		start = tx->pool_tail;
 	}
-	s = &tx->slots[tx->lseq & tx->mask];
-	s->start = start;
-	s->size = need;
+	kipc_chan_mark(tx->bitmap, start, n, true);
+	id = tx->free_ids[--tx->nr_free];
+	s = &tx->slots[id];
+	s->start = start * KIPC_CHAN_MSG_ALIGN;
+	s->size = n * KIPC_CHAN_MSG_ALIGN;
 	s->state = KIPC_CHAN_SLOT_LOANED;
-	buf->data = tx->pool + start;
-	buf->cap = need;
-	buf->id = tx->lseq++;
+	buf->data = tx->pool + s->start;
+	buf->cap = s->size;
+	buf->id = id;
 	buf->reserved = 0;
-	tx->pool_tail = start + need;
+	tx->cursor = start + n == tx->units ? 0 : start + n;
 	return true;
 }
 
-/* The oldest loans came back: their space can be reused. */
-static void kipc_chan_advance(struct kipc_chan_tx *tx)
+/* Give the buffer of @id back to the pool. */
+static void kipc_chan_free_id(struct kipc_chan_tx *tx, uint32_t id)
 {
-	while (tx->lfloor != tx->lseq) {
-		struct kipc_chan_slot *s = &tx->slots[tx->lfloor & tx->mask];
+	struct kipc_chan_slot *s = &tx->slots[id];
+	uint32_t first = s->start / KIPC_CHAN_MSG_ALIGN;
+	uint32_t n = s->size / KIPC_CHAN_MSG_ALIGN;
 
-		if (s->state != KIPC_CHAN_SLOT_DONE)
-			break;
-		s->state = KIPC_CHAN_SLOT_FREE;
-		tx->lfloor++;
-	}
-	if (tx->lfloor == tx->lseq)
-		tx->pool_head = tx->pool_tail = 0;
-	else
-		tx->pool_head = tx->slots[tx->lfloor & tx->mask].start;
+	kipc_chan_mark(tx->bitmap, first, n, false);
+	s->state = KIPC_CHAN_SLOT_FREE;
+	tx->free_ids[tx->nr_free++] = id;
+	/* Keep the pool compact: reuse the newest room, start over empty. */
+	if (tx->nr_free == tx->depth)
+		tx->cursor = 0;
+	else if (tx->cursor == (first + n == tx->units ? 0 : first + n))
+		tx->cursor = first;
+}
+
+void kipc_chan__trim(struct kipc_chan_tx *tx, struct kipc_chan_slot *s,
+		     uint32_t len)
+{
+	uint32_t first = s->start / KIPC_CHAN_MSG_ALIGN;
+	uint32_t keep = kipc_chan_units(len);
+	uint32_t n = s->size / KIPC_CHAN_MSG_ALIGN;
+
+	kipc_chan_mark(tx->bitmap, first + keep, n - keep, false);
+	/* The newest loan: the next one follows what is kept. */
+	if (tx->cursor == (first + n == tx->units ? 0 : first + n))
+		tx->cursor = first + keep;
+	s->size = keep * KIPC_CHAN_MSG_ALIGN;
 }
 
 /*
@@ -223,18 +272,16 @@ static int kipc_chan_reclaim(struct kipc_chan_tx *tx)
 		uint32_t id = __atomic_load_n(&tx->rel_ring[(tx->rel_head_priv +
 							     i) & tx->mask],
 					      __ATOMIC_RELAXED);
-		struct kipc_chan_slot *s = &tx->slots[id & tx->mask];
 
 		/* Only what was sent and not yet returned comes back. */
-		if (kipc_chan_out(tx, id) && s->state == KIPC_CHAN_SLOT_SENT) {
-			s->state = KIPC_CHAN_SLOT_DONE;
+		if (id < tx->depth &&
+		    tx->slots[id].state == KIPC_CHAN_SLOT_SENT) {
+			kipc_chan_free_id(tx, id);
 			got++;
 		}
 	}
 	tx->rel_head_priv = tail;
 	__atomic_store_n(tx->rel_head, tail, __ATOMIC_RELEASE);
-	if (got)
-		kipc_chan_advance(tx);
 	return (int)got;
 }
 
@@ -269,7 +316,6 @@ int kipc_chan_loan_batch(struct kipc_chan_tx *tx, size_t size,
 {
 	bool reclaimed = false;
 	unsigned int got = 0;
-	uint32_t need;
 	int ret;
 
 	if (!n)
@@ -279,9 +325,8 @@ int kipc_chan_loan_batch(struct kipc_chan_tx *tx, size_t size,
 	ret = kipc_chan_tx_broken(tx);
 	if (ret)
 		return ret;
-	need = kipc_chan_round(size);
 	while (got < n) {
-		if (kipc_chan_alloc(tx, need, &bufs[got])) {
+		if (kipc_chan_alloc(tx, size, &bufs[got])) {
 			bufs[got++].len = (uint32_t)size;
 			continue;
 		}
@@ -362,9 +407,9 @@ int kipc_chan__notify(struct kipc_chan_tx *tx)
 int kipc_chan_send_batch(struct kipc_chan_tx *tx,
 			 const struct kipc_chan_buf *bufs, unsigned int n)
 {
+	uint64_t bytes = 0;
 	uint32_t flags;
 	unsigned int i;
-	uint64_t bytes = 0;
 
 	if (n == 1)
 		return kipc_chan_send(tx, bufs);
@@ -373,28 +418,37 @@ int kipc_chan_send_batch(struct kipc_chan_tx *tx,
 	if (tx->error)
 		return tx->error;
 	/*
-	 * Check, claim and describe them all (a buffer given twice fails), or
-	 * none: descriptors past the tail are not the receiver's to see.
+	 * Check and claim them all (a buffer given twice fails), or none;
+	 * then describe them: descriptors past the tail are not the
+	 * receiver's to see until the tail moves.
 	 */
 	for (i = 0; i < n; i++) {
-		struct kipc_chan_slot *s = &tx->slots[bufs[i].id & tx->mask];
+		struct kipc_chan_slot *s;
 
-		if (!kipc_chan_out(tx, bufs[i].id) ||
-		    s->state != KIPC_CHAN_SLOT_LOANED || bufs[i].len > s->size)
+		if (bufs[i].id >= tx->depth)
+			break;
+		s = &tx->slots[bufs[i].id];
+		if (s->state != KIPC_CHAN_SLOT_LOANED || bufs[i].len > s->size)
 			break;
 		s->state = KIPC_CHAN_SLOT_SENT;
-		tx->ring[(tx->tail_priv + i) & tx->mask] =
-			(struct kipc_chan_desc){
-				.offset = s->start, .len = bufs[i].len,
-				.id = bufs[i].id,
-			};
-		bytes += bufs[i].len;
 	}
 	if (i < n) {
 		while (i--)
-			tx->slots[bufs[i].id & tx->mask].state =
-				KIPC_CHAN_SLOT_LOANED;
+			tx->slots[bufs[i].id].state = KIPC_CHAN_SLOT_LOANED;
 		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		struct kipc_chan_slot *s = &tx->slots[bufs[i].id];
+		struct kipc_chan_desc *d = &tx->ring[(tx->tail_priv + i) &
+						     tx->mask];
+
+		if (bufs[i].len + KIPC_CHAN_MSG_ALIGN <= s->size)
+			kipc_chan__trim(tx, s, bufs[i].len);
+		d->offset = s->start;
+		d->len = bufs[i].len;
+		d->id = bufs[i].id;
+		d->reserved = 0;
+		bytes += bufs[i].len;
 	}
 	tx->tail_priv += n;
 	__atomic_store_n(tx->tail, tx->tail_priv, __ATOMIC_RELEASE);
@@ -410,24 +464,10 @@ int kipc_chan_send_batch(struct kipc_chan_tx *tx,
 
 int kipc_chan_unloan(struct kipc_chan_tx *tx, const struct kipc_chan_buf *buf)
 {
-	struct kipc_chan_slot *s = &tx->slots[buf->id & tx->mask];
-
-	if (!kipc_chan_out(tx, buf->id) || s->state != KIPC_CHAN_SLOT_LOANED)
+	if (buf->id >= tx->depth ||
+	    tx->slots[buf->id].state != KIPC_CHAN_SLOT_LOANED)
 		return -EINVAL;
-	if (buf->id != tx->lseq - 1) {
-		s->state = KIPC_CHAN_SLOT_DONE;
-		kipc_chan_advance(tx);
-		return 0;
-	}
-	/* The newest loan: its space is free again at once. */
-	s->state = KIPC_CHAN_SLOT_FREE;
-	tx->lseq--;
-	if (tx->lseq == tx->lfloor) {
-		tx->pool_head = tx->pool_tail = 0;
-	} else {
-		s = &tx->slots[(tx->lseq - 1) & tx->mask];
-		tx->pool_tail = s->start + s->size;
-	}
+	kipc_chan_free_id(tx, buf->id);
 	return 0;
 }
 

@@ -40,8 +40,8 @@ struct kipc;
  * How long the blocking calls (kipc_chan_recv_wait(), kipc_chan_loan_wait(),
  * kipc_chan_rx_wait(), kipc_chan_tx_wait()) poll shared memory before they
  * ask the kernel to sleep, unless changed with kipc_chan_rx_set_spin() or
- * kipc_chan_tx_set_spin().  An answer that comes within it costs neither
- * side a system call.
+ * kipc_chan_tx_set_spin(); 0 when only one CPU is online.  An answer that
+ * comes within it costs neither side a system call.
  */
 #define KIPC_CHAN_SPIN_DEFAULT_NS	50000
 
@@ -120,9 +120,9 @@ struct kipc_chan_rx {
 	void *reserved[4];
 };
 
-/* Private: a sender's bookkeeping of one loan. */
+/* Private: a sender's bookkeeping of one buffer id. */
 struct kipc_chan_slot {
-	uint32_t start;			/* in the pool */
+	uint32_t start;			/* in the pool, in bytes */
 	uint32_t size;			/* bytes it occupies */
 	uint32_t state;			/* KIPC_CHAN_SLOT_* */
 	uint32_t reserved;
@@ -133,15 +133,15 @@ struct kipc_chan_tx {
 	/* the fast paths */
 	uint32_t mask;			/* ring_depth - 1 */
 	uint32_t max_msg;
-	uint32_t pool_size;
-	uint32_t lseq;			/* loans made: the next buffer id */
-	uint32_t lfloor;		/* the oldest loan not back yet */
-	uint32_t pool_head;		/* where the oldest loan starts */
-	uint32_t pool_tail;		/* where the next one goes */
+	uint32_t units;			/* the pool in KIPC_CHAN_MSG_ALIGN units */
+	uint32_t cursor;		/* where the next loan is tried */
+	uint32_t nr_free;		/* ids in free_ids */
 	uint32_t tail_priv;		/* our copy of the send ring tail */
 	int error;			/* sticky: the channel is unusable */
 	bool is_blocked;
-	struct kipc_chan_slot *slots;	/* by buffer id & mask */
+	uint64_t *bitmap;		/* units in use */
+	uint32_t *free_ids;
+	struct kipc_chan_slot *slots;	/* by buffer id */
 	struct kipc_chan_desc *ring;
 	uint8_t *pool;
 	uint32_t *tail;			/* TX area, ours */
@@ -153,6 +153,7 @@ struct kipc_chan_tx {
 	int fd;
 	uint32_t depth;
 	uint64_t id;
+	uint64_t pool_size;
 	uint32_t *rel_head;
 	uint32_t *blocked;
 	const uint32_t *rel_tail;	/* RX area, read-only */
@@ -218,6 +219,8 @@ void kipc_chan_duplex_close(struct kipc_chan_duplex *d);
 
 /* Private helpers of the inline functions below. */
 int kipc_chan__notify(struct kipc_chan_tx *tx);
+void kipc_chan__trim(struct kipc_chan_tx *tx, struct kipc_chan_slot *s,
+		     uint32_t len);
 int kipc_chan__wake_tx(struct kipc_chan_rx *rx, struct kipc_chan_peer *p);
 void kipc_chan__peer_idle(struct kipc_chan_rx *rx, struct kipc_chan_peer *p);
 
@@ -229,7 +232,6 @@ void kipc_chan__peer_idle(struct kipc_chan_rx *rx, struct kipc_chan_peer *p);
 #define KIPC_CHAN_SLOT_FREE	0U
 #define KIPC_CHAN_SLOT_LOANED	1U
 #define KIPC_CHAN_SLOT_SENT	2U
-#define KIPC_CHAN_SLOT_DONE	3U
 
 static inline int kipc_chan_rx_fd(const struct kipc_chan_rx *rx)
 {
@@ -318,36 +320,41 @@ static inline int kipc_chan_release(struct kipc_chan_rx *rx,
 /*
  * Loan one buffer of @size bytes without waiting: 0 and *buf filled,
  * -EAGAIN when the pool or the ring is full, or -errno.  The fast path
- * carves the buffer after the previous one; everything else (reclaiming
- * what the receiver gave back, wrapping around, the kernel's word that the
- * receiver is gone or cut this sender off, errors) is
- * kipc_chan_loan_batch().
+ * takes the units right after the previous loan when they are free;
+ * everything else (searching the pool, taking back what the receiver
+ * released, the kernel's word that the receiver is gone or cut this sender
+ * off, errors) is kipc_chan_loan_batch().
  */
 static inline int kipc_chan_loan(struct kipc_chan_tx *tx, size_t size,
 				 struct kipc_chan_buf *buf)
 {
-	uint32_t need, start = tx->pool_tail;
+	uint32_t n, c = tx->cursor, bit = c & 63, id;
 	struct kipc_chan_slot *s;
+	uint64_t used, *word;
 	int ret;
 
-	if (size > tx->max_msg || tx->is_blocked || tx->error ||
-	    __atomic_load_n(tx->tx_state, __ATOMIC_RELAXED) ||
-	    tx->lseq - tx->lfloor > tx->mask ||
-	    (tx->lseq != tx->lfloor && start <= tx->pool_head))
+	if (size > tx->max_msg || !tx->nr_free || tx->is_blocked ||
+	    tx->error || __atomic_load_n(tx->tx_state, __ATOMIC_RELAXED))
 		goto slow;
-	need = size ? ((uint32_t)size + KIPC_CHAN_MSG_ALIGN - 1) &
-		      ~(KIPC_CHAN_MSG_ALIGN - 1) : KIPC_CHAN_MSG_ALIGN;
-	if (tx->pool_size - start < need)
+	n = size ? (uint32_t)((size + KIPC_CHAN_MSG_ALIGN - 1) /
+			      KIPC_CHAN_MSG_ALIGN) : 1;
+	if (n > 64 - bit || n > tx->units - c)
 		goto slow;
-	s = &tx->slots[tx->lseq & tx->mask];
-	s->start = start;
-	s->size = need;
+	used = (n == 64 ? ~0ULL : (1ULL << n) - 1) << bit;
+	word = &tx->bitmap[c / 64];
+	if (*word & used)
+		goto slow;
+	*word |= used;
+	id = tx->free_ids[--tx->nr_free];
+	s = &tx->slots[id];
+	s->start = c * KIPC_CHAN_MSG_ALIGN;
+	s->size = n * KIPC_CHAN_MSG_ALIGN;
 	s->state = KIPC_CHAN_SLOT_LOANED;
-	buf->data = tx->pool + start;
+	buf->data = tx->pool + s->start;
 	buf->len = (uint32_t)size;
-	buf->cap = need;
-	buf->id = tx->lseq++;
-	tx->pool_tail = start + need;
+	buf->cap = s->size;
+	buf->id = id;
+	tx->cursor = c + n == tx->units ? 0 : c + n;
 	return 0;
 slow:
 	ret = kipc_chan_loan_batch(tx, size, buf, 1);
@@ -360,26 +367,23 @@ static inline int kipc_chan_send(struct kipc_chan_tx *tx,
 {
 	struct kipc_chan_desc *d;
 	struct kipc_chan_slot *s;
-	uint32_t id = buf->id, flags;
+	uint32_t flags;
 
-	s = &tx->slots[id & tx->mask];
-	if (id - tx->lfloor >= tx->lseq - tx->lfloor ||
-	    s->state != KIPC_CHAN_SLOT_LOANED || buf->len > s->size)
+	if (buf->id > tx->mask)
+		return -EINVAL;
+	s = &tx->slots[buf->id];
+	if (s->state != KIPC_CHAN_SLOT_LOANED || buf->len > s->size)
 		return -EINVAL;
 	if (tx->error)
 		return tx->error;
-	/* The newest loan gives back the space it does not use. */
-	if (id == tx->lseq - 1) {
-		s->size = buf->len ? (buf->len + KIPC_CHAN_MSG_ALIGN - 1) &
-				     ~(KIPC_CHAN_MSG_ALIGN - 1) :
-				     KIPC_CHAN_MSG_ALIGN;
-		tx->pool_tail = s->start + s->size;
-	}
+	/* Units not needed go back to the pool at once. */
+	if (buf->len + KIPC_CHAN_MSG_ALIGN <= s->size)
+		kipc_chan__trim(tx, s, buf->len);
 	s->state = KIPC_CHAN_SLOT_SENT;
 	d = &tx->ring[tx->tail_priv & tx->mask];
 	d->offset = s->start;
 	d->len = buf->len;
-	d->id = id;
+	d->id = buf->id;
 	d->reserved = 0;
 	/* The payload and the descriptor before the tail... */
 	__atomic_store_n(tx->tail, ++tx->tail_priv, __ATOMIC_RELEASE);
