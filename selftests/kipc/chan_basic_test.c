@@ -274,28 +274,59 @@ TEST_F(pair, pool_reuse_any_order)
 
 TEST_F(pair, unloan)
 {
-	struct kipc_chan_buf a, b, c, d;
+	struct kipc_chan_buf bufs[POOL / MAXMSG], a, d;
 	struct kipc_chan_msg msg;
+	unsigned int n = 0;
 
 	ASSERT_EQ(0, kipc_chan_loan(&self->tx, 1000, &a));
-	ASSERT_EQ(0, kipc_chan_loan(&self->tx, 1000, &b));
-	ASSERT_EQ(0, kipc_chan_loan(&self->tx, 1000, &c));
-	EXPECT_EQ(0, kipc_chan_unloan(&self->tx, &b));
-	EXPECT_EQ(-EINVAL, kipc_chan_unloan(&self->tx, &b));
-	EXPECT_EQ(-EINVAL, kipc_chan_send(&self->tx, &b));
-	/* The newest one's space comes back at once. */
-	EXPECT_EQ(0, kipc_chan_unloan(&self->tx, &c));
-	ASSERT_EQ(0, kipc_chan_loan(&self->tx, 1000, &d));
-	EXPECT_EQ(c.data, d.data);
-	memcpy(a.data, "a", 2);
-	a.len = 2;
-	ASSERT_EQ(0, kipc_chan_send(&self->tx, &a));
+	EXPECT_EQ(0, kipc_chan_unloan(&self->tx, &a));
 	EXPECT_EQ(-EINVAL, kipc_chan_unloan(&self->tx, &a));
+	EXPECT_EQ(-EINVAL, kipc_chan_send(&self->tx, &a));
+	/* Fill the pool, give one back: exactly that room is free again. */
+	while (kipc_chan_loan(&self->tx, MAXMSG, &bufs[n]) == 0)
+		n++;
+	ASSERT_EQ(POOL / MAXMSG, n);
+	EXPECT_EQ(0, kipc_chan_unloan(&self->tx, &bufs[3]));
+	ASSERT_EQ(0, kipc_chan_loan(&self->tx, MAXMSG, &d));
+	EXPECT_EQ(bufs[3].data, d.data);
+	EXPECT_EQ(-EAGAIN, kipc_chan_loan(&self->tx, 64, &a));
+	/* Sending less than loaned gives the rest back. */
+	memcpy(bufs[0].data, "a", 2);
+	bufs[0].len = 2;
+	ASSERT_EQ(0, kipc_chan_send(&self->tx, &bufs[0]));
+	EXPECT_EQ(-EINVAL, kipc_chan_unloan(&self->tx, &bufs[0]));
+	ASSERT_EQ(0, kipc_chan_loan(&self->tx, MAXMSG - 64, &a));
+	EXPECT_EQ((char *)bufs[0].data + 64, (char *)a.data);
 	ASSERT_EQ(1, kipc_chan_recv(&self->rx, &msg));
 	EXPECT_STREQ("a", msg.data);
 	ASSERT_EQ(0, kipc_chan_release(&self->rx, &msg));
+	EXPECT_EQ(0, kipc_chan_unloan(&self->tx, &a));
 	EXPECT_EQ(0, kipc_chan_unloan(&self->tx, &d));
+	for (unsigned int i = 1; i < n; i++)
+		if (i != 3)
+			EXPECT_EQ(0, kipc_chan_unloan(&self->tx, &bufs[i]));
 	EXPECT_EQ(-EAGAIN, kipc_chan_recv(&self->rx, &msg));
+}
+
+/*
+ * A message the receiver holds pins nothing but its own room: the sender
+ * goes on through the rest of its pool and its ids.
+ */
+TEST_F(pair, holding_pins_only_itself)
+{
+	struct kipc_chan_msg held, msg;
+
+	ASSERT_EQ(0, chan_send_stamped(&self->tx, 24, 0, 0, 0));
+	ASSERT_EQ(1, kipc_chan_recv(&self->rx, &held));
+	for (int i = 1; i < 100 * DEPTH; i++) {
+		ASSERT_EQ(0, chan_send_stamped(&self->tx, 24 + (i % 7) * 1000,
+					       0, i, 0));
+		ASSERT_EQ(1, kipc_chan_recv(&self->rx, &msg));
+		ASSERT_TRUE(chan_stamp_ok(msg.data, msg.len));
+		ASSERT_EQ(0, kipc_chan_release(&self->rx, &msg));
+	}
+	EXPECT_TRUE(chan_stamp_ok(held.data, held.len));
+	EXPECT_EQ(0, kipc_chan_release(&self->rx, &held));
 }
 
 TEST_F(pair, full_and_timeouts)

@@ -50,17 +50,24 @@ static inline uint64_t chan_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* FNV-1a, 64-bit: enough to notice any change to a payload. */
+/*
+ * A 64-bit hash of @len bytes, a word at a time (a multiply-xorshift mix,
+ * as in splitmix64): any change to a payload changes it.
+ */
 static inline uint64_t chan_hash(const void *p, size_t len, uint64_t seed)
 {
 	const unsigned char *c = p;
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+	uint64_t h = seed ^ (len * 0x9e3779b97f4a7c15ULL), w;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= c[i];
-		h *= 0x100000001b3ULL;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, c + i, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
 	}
-	return h;
+	for (; i < len; i++)
+		h = (h ^ c[i]) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 29);
 }
 
 /* A cheap deterministic generator (xorshift64*). */
