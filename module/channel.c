@@ -75,10 +75,8 @@ static void kipc_chan_seg_free(struct kref *ref)
 						 ref);
 	struct kipc_chan *chan = seg->chan;
 
-	kipc_chan_free_pages(seg->pages, seg->nr_pages);
-	kvfree(seg->pages);
-	kipc_chan_user_uncharge(chan->user, seg->nr_pages);
-	atomic_long_sub(seg->nr_pages, &chan->pages);
+	/* Every holder of @ref that held @mem has put it before. */
+	WARN_ON_ONCE(!seg->mem_gone);
 	put_pid(seg->pid);
 	put_cred(seg->cred);
 	kfree(seg);
@@ -88,6 +86,49 @@ static void kipc_chan_seg_free(struct kref *ref)
 void kipc_chan_seg_put(struct kipc_chan_seg *seg)
 {
 	kref_put(&seg->ref, kipc_chan_seg_free);
+}
+
+void kipc_chan_seg_get_mem(struct kipc_chan_seg *seg)
+{
+	kref_get(&seg->mem);
+}
+
+static void kipc_chan_seg_free_mem(struct kref *mem)
+{
+	struct kipc_chan_seg *seg = container_of(mem, struct kipc_chan_seg,
+						 mem);
+	struct kipc_chan *chan = seg->chan;
+	struct page **pages = seg->pages;
+
+	spin_lock(&chan->lock);
+	seg->mem_gone = true;
+	seg->pages = NULL;
+	seg->tx = NULL;
+	seg->rx = NULL;
+	spin_unlock(&chan->lock);
+	kipc_chan_free_pages(pages, seg->nr_pages);
+	kvfree(pages);
+	kipc_chan_user_uncharge(chan->user, seg->nr_pages);
+	atomic_long_sub(seg->nr_pages, &chan->pages);
+}
+
+void kipc_chan_seg_put_mem(struct kipc_chan_seg *seg)
+{
+	kref_put(&seg->mem, kipc_chan_seg_free_mem);
+}
+
+/*
+ * The endpoint of @seg closes: no more mappings of it, so it stops holding
+ * the pages.  Returns whether the caller must put that reference.
+ * chan->lock held.
+ */
+static bool kipc_chan_seg_close_ep_locked(struct kipc_chan_seg *seg)
+{
+	bool had = seg->ep_mem;
+
+	seg->ep.state = KIPC_CHAN_EP_CLOSED;
+	seg->ep_mem = false;
+	return had;
 }
 
 static bool kipc_chan_rx_closed(const struct kipc_chan *chan)
@@ -157,10 +198,10 @@ struct kipc_chan_seg *kipc_chan_lookup_locked(struct kipc_chan *chan, u64 id)
 static void kipc_chan_seg_close(struct kipc_chan_seg *seg)
 {
 	struct kipc_chan *chan = seg->chan;
-	bool was_live;
+	bool was_live, put_mem;
 
 	spin_lock(&chan->lock);
-	seg->ep.state = KIPC_CHAN_EP_CLOSED;
+	put_mem = kipc_chan_seg_close_ep_locked(seg);
 	was_live = seg->live;
 	if (was_live) {
 		seg->live = false;
@@ -174,6 +215,8 @@ static void kipc_chan_seg_close(struct kipc_chan_seg *seg)
 		kipc_chan_wake_receiver(chan);
 	/* Other threads of the sender waiting on it. */
 	wake_up_all(&seg->wq);
+	if (put_mem)
+		kipc_chan_seg_put_mem(seg);
 }
 
 /*
@@ -210,6 +253,7 @@ static void kipc_chan_rx_shutdown(struct kipc_chan *chan)
 		if (!seg)
 			break;
 		wake_up_all(&seg->wq);
+		kipc_chan_seg_put_mem(seg);
 		kipc_chan_seg_put(seg);
 	}
 }
@@ -313,6 +357,8 @@ static struct kipc_chan_seg *kipc_chan_seg_alloc(struct kipc_chan *chan)
 		goto err_free_pages;
 
 	kref_init(&seg->ref);
+	kref_init(&seg->mem);
+	seg->ep_mem = true;
 	kipc_chan_get(chan);
 	seg->chan = chan;
 	INIT_LIST_HEAD(&seg->node);
@@ -358,6 +404,7 @@ static int kipc_chan_seg_insert(struct kipc_chan *chan,
 		seg->id = (chan->next_seq++ << KIPC_CHAN_SLOT_BITS) | slot;
 		chan->slots[slot] = seg;
 		kipc_chan_seg_get(seg);
+		kipc_chan_seg_get_mem(seg);
 		list_add_tail(&seg->node, &chan->senders);
 		seg->in_table = true;
 		seg->live = true;
@@ -398,6 +445,7 @@ struct file *kipc_chan_connect_file(struct file *connector)
 	file = anon_inode_getfile("[kipc-chan-tx]", &kipc_chan_tx_fops, seg,
 				  O_RDWR);
 	if (IS_ERR(file)) {
+		kipc_chan_seg_put_mem(seg);
 		kipc_chan_seg_put(seg);
 		return file;
 	}
@@ -686,8 +734,8 @@ out:
 static long kipc_chan_detach_ioctl(struct kipc_chan *chan,
 				   struct kipc_chan_sender_ref __user *uarg)
 {
+	bool ended = false, put_ep_mem = false;
 	struct kipc_chan_seg *seg;
-	bool ended = false;
 	u64 id;
 	int ret;
 
@@ -701,7 +749,7 @@ static long kipc_chan_detach_ioctl(struct kipc_chan *chan,
 			/* Cut off a sender still connected. */
 			seg->live = false;
 			seg->disconnected = true;
-			seg->ep.state = KIPC_CHAN_EP_CLOSED;
+			put_ep_mem = kipc_chan_seg_close_ep_locked(seg);
 			chan->nr_live--;
 			kipc_chan_set_tx_state_locked(seg,
 						      KIPC_CHAN_TX_DISCONNECTED);
@@ -717,6 +765,9 @@ static long kipc_chan_detach_ioctl(struct kipc_chan *chan,
 	wake_up_all(&seg->wq);
 	if (ended)
 		kipc_chan_wake_receiver(chan);
+	if (put_ep_mem)
+		kipc_chan_seg_put_mem(seg);
+	kipc_chan_seg_put_mem(seg);
 	kipc_chan_seg_put(seg);
 	return 0;
 }

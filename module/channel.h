@@ -14,8 +14,12 @@
  *
  * struct kipc_chan_seg is one sender: its endpoint state and the pages of
  * its TX area (header, send ring, pool) and RX area (header, release
- * ring).  It is referenced by the sender's file, by the channel's table
- * while it is in it, and by every VMA that maps its pages.
+ * ring).  The structure is referenced (@ref) by the sender's file, by the
+ * channel's table while it is in it, and by every VMA that maps its pages.
+ * The pages have their own count (@mem), held by the endpoint until it
+ * closes, by the table and by the VMAs: they are freed, and uncharged, as
+ * soon as nothing can use them any more, even if a descriptor of the
+ * closed endpoint lingers in some process.
  *
  * The receiver's file holds the channel; a sender's file holds its segment,
  * which holds the channel.  The table's references to segments are dropped
@@ -151,6 +155,8 @@ struct kipc_chan_pcpu {
 /**
  * struct kipc_chan_seg - one sender endpoint and its memory
  * @ref:	references: the sender file, the table, each mapping VMA
+ * @mem:	references to the pages: the endpoint until it closes
+ *		(@ep_mem), the table, each mapping VMA
  * @chan:	the channel (referenced)
  * @id:		the sender's id (KIPC_CHAN_SLOT_BITS low bits: its slot)
  * @node:	in chan->senders while in the table (chan->lock)
@@ -161,6 +167,9 @@ struct kipc_chan_pcpu {
  * @state:	KIPC_CHAN_TX_* as the kernel knows it; copied to the RX
  *		header's state word, which the receiver could overwrite
  *		(chan->lock)
+ * @ep_mem:	the endpoint still holds its @mem reference (chan->lock)
+ * @mem_gone:	the pages are freed: @pages, @tx and @rx are NULL
+ *		(chan->lock; only for readers without a @mem reference)
  * @wq:		the sender waits here for released buffers and poll()s
  * @pages:	the TX area's pages, then the RX area's
  * @nr_pages:	tx_pages + rx_pages
@@ -171,6 +180,7 @@ struct kipc_chan_pcpu {
  */
 struct kipc_chan_seg {
 	struct kref ref;
+	struct kref mem;
 	struct kipc_chan *chan;
 	u64 id;
 	struct list_head node;
@@ -179,6 +189,8 @@ struct kipc_chan_seg {
 	bool live;
 	bool disconnected;
 	u32 state;
+	bool ep_mem;
+	bool mem_gone;
 	wait_queue_head_t wq;
 	struct page **pages;
 	unsigned long nr_pages;
@@ -284,6 +296,8 @@ void kipc_chan_get(struct kipc_chan *chan);
 void kipc_chan_put(struct kipc_chan *chan);
 void kipc_chan_seg_get(struct kipc_chan_seg *seg);
 void kipc_chan_seg_put(struct kipc_chan_seg *seg);
+void kipc_chan_seg_get_mem(struct kipc_chan_seg *seg);
+void kipc_chan_seg_put_mem(struct kipc_chan_seg *seg);
 void kipc_chan_ep_lost(struct file *file);
 struct kipc_chan_seg *kipc_chan_lookup_locked(struct kipc_chan *chan,
 					      u64 id);

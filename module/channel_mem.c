@@ -228,21 +228,28 @@ static struct kipc_chan_ep *kipc_chan_file_ep(struct file *file,
 	return &seg->ep;
 }
 
-/* Any mapping: holds a reference on the segment whose pages it maps. */
+/*
+ * Any mapping of a sender's pages holds the segment and its pages.  (The
+ * channel's own pages live as long as the file the VMA holds.)
+ */
 static void kipc_chan_vm_open(struct vm_area_struct *vma)
 {
 	struct kipc_chan_seg *seg = vma->vm_private_data;
 
-	if (seg)
+	if (seg) {
 		kipc_chan_seg_get(seg);
+		kipc_chan_seg_get_mem(seg);
+	}
 }
 
 static void kipc_chan_vm_close(struct vm_area_struct *vma)
 {
 	struct kipc_chan_seg *seg = vma->vm_private_data;
 
-	if (seg)
+	if (seg) {
+		kipc_chan_seg_put_mem(seg);
 		kipc_chan_seg_put(seg);
+	}
 }
 
 /*
@@ -316,8 +323,11 @@ static int kipc_chan_map_begin(struct kipc_chan *chan, struct kipc_chan_ep *ep,
 		if (!area->seg)
 			ret = -ENXIO;
 	}
-	if (!ret && area->seg)
+	/* In the table, or an endpoint not closed: the pages are there. */
+	if (!ret && area->seg) {
 		kipc_chan_seg_get(area->seg);
+		kipc_chan_seg_get_mem(area->seg);
+	}
 	spin_unlock(&chan->lock);
 	return ret;
 }
@@ -336,8 +346,10 @@ static void kipc_chan_map_abort(struct kipc_chan *chan,
 		}
 		spin_unlock(&chan->lock);
 	}
-	if (area->seg)
+	if (area->seg) {
+		kipc_chan_seg_put_mem(area->seg);
 		kipc_chan_seg_put(area->seg);
+	}
 }
 
 static int kipc_chan_map(struct kipc_chan *chan, struct kipc_chan_ep *ep,

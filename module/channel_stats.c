@@ -128,10 +128,18 @@ void kipc_chan_show_fdinfo(struct seq_file *m, struct file *file)
 
 	seq_printf(m, "chan_id:\t%u\n", st.id);
 	seq_printf(m, "role:\t%s\n", role);
-	if (seg)
+	if (seg) {
+		u64 msgs = 0, bytes = 0;
+
+		spin_lock(&chan->lock);
+		if (!seg->mem_gone) {
+			msgs = READ_ONCE(seg->tx->msgs);
+			bytes = READ_ONCE(seg->tx->bytes);
+		}
+		spin_unlock(&chan->lock);
 		seq_printf(m, "sender_id:\t%llu\nsender_messages:\t%llu\nsender_bytes:\t%llu\n",
-			   seg->id, READ_ONCE(seg->tx->msgs),
-			   READ_ONCE(seg->tx->bytes));
+			   seg->id, msgs, bytes);
+	}
 	seq_printf(m, "pool_size:\t%llu\nmax_msg:\t%u\nring_depth:\t%u\nmax_senders:\t%u\n",
 		   p->pool_size, p->max_msg, p->ring_depth, p->max_senders);
 	seq_printf(m, "receiver:\t%s\n", st.rx_closed ? "closed" : "open");

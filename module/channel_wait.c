@@ -103,8 +103,12 @@ static int kipc_chan_rx_check(struct kipc_chan *chan, bool arm, bool *eof)
 /*
  * As kipc_chan_rx_check(), for a sender: -EPIPE when the receiver or the
  * sender itself is closed, -ECONNRESET when the receiver disconnected it.
+ * With @if_blocked (poll()), a sender that did not report itself out of
+ * buffers is ready as it is.  Until the endpoint is closed, it holds its
+ * pages.
  */
-static int kipc_chan_tx_check(struct kipc_chan_seg *seg, bool arm)
+static int kipc_chan_tx_check(struct kipc_chan_seg *seg, bool arm,
+			      bool if_blocked)
 {
 	struct kipc_chan *chan = seg->chan;
 	int ret;
@@ -115,7 +119,8 @@ static int kipc_chan_tx_check(struct kipc_chan_seg *seg, bool arm)
 	} else if (chan->rx_ep.state == KIPC_CHAN_EP_CLOSED ||
 		   seg->ep.state == KIPC_CHAN_EP_CLOSED) {
 		ret = -EPIPE;
-	} else if (kipc_chan_tx_ready(seg)) {
+	} else if ((if_blocked && !READ_ONCE(seg->tx->blocked)) ||
+		   kipc_chan_tx_ready(seg)) {
 		ret = 1;
 	} else if (!arm) {
 		ret = 0;
@@ -191,7 +196,7 @@ static int kipc_chan_rx_waiter_check(struct kipc_chan_waiter *w)
 
 static int kipc_chan_tx_waiter_check(struct kipc_chan_waiter *w)
 {
-	return kipc_chan_tx_check(w->seg, true);
+	return kipc_chan_tx_check(w->seg, true, false);
 }
 
 int kipc_chan_rx_wait(struct kipc_chan *chan, s64 timeout_ns)
@@ -223,7 +228,7 @@ int kipc_chan_tx_wait(struct kipc_chan_seg *seg, s64 timeout_ns)
 	bool slept;
 	int ret;
 
-	ret = kipc_chan_tx_check(seg, false);
+	ret = kipc_chan_tx_check(seg, false, false);
 	if (ret)
 		return ret < 0 ? ret : 0;
 	kipc_chan_count_event(seg->chan, full);
@@ -313,13 +318,7 @@ __poll_t kipc_chan_tx_poll(struct file *file, struct poll_table_struct *pt)
 	int ret;
 
 	poll_wait(file, &seg->wq, pt);
-	if (!READ_ONCE(seg->tx->blocked)) {
-		ret = kipc_chan_tx_check(seg, false);
-		if (ret >= 0)
-			return EPOLLOUT | EPOLLWRNORM;
-	} else {
-		ret = kipc_chan_tx_check(seg, true);
-	}
+	ret = kipc_chan_tx_check(seg, true, true);
 	if (ret < 0)
 		return EPOLLOUT | EPOLLWRNORM | EPOLLERR;
 	return ret ? EPOLLOUT | EPOLLWRNORM : 0;
