@@ -5,6 +5,7 @@
 #   make                 module, libkipc, tools and selftests
 #   make check           the whole test suite in QEMU guests (scripts/test.sh)
 #   make demo            a guest with kipc loaded doing real work
+#   make bench           kipc against its peers in a guest (scripts/bench.sh)
 #   make shell           an interactive guest with kipc loaded
 #   make style sparse    checkpatch and sparse over the module
 #   make install         module (extra/), library, headers, pkg-config, udev
@@ -46,6 +47,9 @@ check:
 demo:
 	scripts/demo.sh
 
+bench:
+	scripts/bench.sh
+
 shell:
 	scripts/shell.sh
 
@@ -68,5 +72,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	for d in $(SUBDIRS); do $(MAKE) -C $$d clean; done
 
-.PHONY: all module lib tools selftests style sparse check demo shell \
+.PHONY: all module lib tools selftests style sparse check demo bench shell \
 	install clean

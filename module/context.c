@@ -12,11 +12,13 @@
 
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "internal.h"
+#include "door.h"
 
 atomic_long_t kipc_nr_contexts = ATOMIC_LONG_INIT(0);
 
@@ -27,18 +29,52 @@ static int kipc_ctx_open(struct inode *inode, struct file *file)
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
+	kref_init(&ctx->ref);
+	ctx->owner = get_pid(task_tgid(current));
+	mutex_init(&ctx->lock);
+	INIT_LIST_HEAD(&ctx->doors);
+	kipc_pool_init(&ctx->pool);
+	xa_init(&ctx->threads);
 	/* misc_open() left the miscdevice here; the context replaces it. */
 	file->private_data = ctx;
 	atomic_long_inc(&kipc_nr_contexts);
 	return 0;
 }
 
+static void kipc_ctx_free(struct kref *ref)
+{
+	struct kipc_ctx *ctx = container_of(ref, struct kipc_ctx, ref);
+
+	WARN_ON(!list_empty(&ctx->doors));
+	WARN_ON(!xa_empty(&ctx->threads));
+	xa_destroy(&ctx->threads);
+	put_pid(ctx->owner);
+	kfree(ctx);
+}
+
+void kipc_ctx_get(struct kipc_ctx *ctx)
+{
+	kref_get(&ctx->ref);
+}
+
+void kipc_ctx_put(struct kipc_ctx *ctx)
+{
+	kref_put(&ctx->ref, kipc_ctx_free);
+}
+
+bool kipc_ctx_is_owner(struct kipc_ctx *ctx)
+{
+	return task_tgid(current) == ctx->owner;
+}
+
 static int kipc_ctx_release(struct inode *inode, struct file *file)
 {
 	struct kipc_ctx *ctx = file->private_data;
 
+	/* The server is gone: its doors are revoked, its calls fail. */
+	kipc_ctx_doors_release(ctx);
 	atomic_long_dec(&kipc_nr_contexts);
-	kfree(ctx);
+	kipc_ctx_put(ctx);
 	return 0;
 }
 
@@ -112,6 +148,9 @@ static long kipc_ctx_ioctl(struct file *file, unsigned int cmd,
 			return -EBADFD;
 		return kipc_ctx_info(ctx, uarg);
 	}
+	ret = kipc_door_ctx_ioctl(ctx, cmd, uarg);
+	if (ret != -ENOIOCTLCMD)
+		return ret;
 	ret = kipc_chan_ctx_ioctl(ctx, cmd, uarg);
 	if (ret != -ENOIOCTLCMD)
 		return ret;

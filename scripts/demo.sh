@@ -12,6 +12,8 @@ set -euo pipefail
 k=${KIPC_KERNEL:-6.1}
 out=${KIPC_OUT:-$KIPC_TOP/build/demo}
 mode=${KIPC_GUEST_MODE:-demo}
+# A demonstration takes a minute or two; do not wait for a hung one long.
+[ "$mode" = demo ] && export KIPC_TIMEOUT=${KIPC_TIMEOUT:-600}
 
 "$KIPC_TOP/scripts/deps.sh"
 make -s -C "$KIPC_TOP" lib tools selftests >"$out.build.log" 2>&1 ||

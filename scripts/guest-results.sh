@@ -107,7 +107,7 @@ if grep -q '^KIPC-DONE' "$out/results.txt" && [ "$qrc" = 0 ]; then
 	emit ok "guest completed and powered off"
 else
 	why="exit status $qrc"
-	[ "$qrc" = 124 ] && why="hung: killed after ${KIPC_TIMEOUT:-1200} s"
+	[ "$qrc" = 124 ] && why="hung: killed after ${KIPC_TIMEOUT:-2400} s"
 	tail -n 40 "$console" | tr -d '\r' >"$tmp/diag"
 	emit fail "guest completed and powered off ($why)" "$tmp/diag"
 fi

@@ -56,11 +56,16 @@ common() {
 	local sdir="$KIPC_TOP/selftests/kipc"
 	make -s -C "$sdir" emit_tests | sed 's/^[^:]*://' \
 		>"$root/usr/lib/kipc/selftests/tests.list"
-	for t in $(cat "$root/usr/lib/kipc/selftests/tests.list"); do
+	for t in $(cat "$root/usr/lib/kipc/selftests/tests.list") \
+		$(make -s -C "$sdir" print-extended); do
 		install -m 0755 "$sdir/$t" "$root/usr/lib/kipc/selftests/$t"
 		copy_libs "$sdir/$t" "$root"
 	done
 	install -m 0644 "$sdir/settings" "$sdir/config" "$root/usr/lib/kipc/selftests/"
+	# glibc loads libgcc_s at run time to unwind (pthread_exit, cancel).
+	local gcc_s
+	gcc_s=$(gcc -print-file-name=libgcc_s.so.1)
+	install -D -m 0755 "$(readlink -f "$gcc_s")" "$root/lib/x86_64-linux-gnu/libgcc_s.so.1"
 	mkcpio "$root" "$out"
 }
 

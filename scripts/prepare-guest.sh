@@ -30,6 +30,10 @@ if [ -z "$common" ]; then
 fi
 extra=()
 binder="$KMODDIR/kernel/drivers/android/binder_linux.ko"
+# Debian's 6.12 ships its modules xz-compressed: give the guest a plain one.
+if [ -n "$KMODDIR" ] && [ ! -f "$binder" ] && [ -f "$binder.xz" ]; then
+	xz -dc "$binder.xz" >"$out/binder_linux.ko" && binder="$out/binder_linux.ko"
+fi
 [ -n "$KMODDIR" ] && [ -f "$binder" ] && extra+=("$binder")
 "$KIPC_TOP/scripts/mkinitramfs.sh" kernel "$out/initramfs-kernel.cpio.gz" \
 	"$(cat "$out/module.path")" "${extra[@]}" >>"$out/initramfs.log" 2>&1 || exit 4

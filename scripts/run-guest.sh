@@ -7,7 +7,7 @@
 # goes to OUTDIR/console.log, the results port (the guest's ttyS1) to
 # OUTDIR/results.log.  MODE is test, demo, bench or shell (shell attaches the
 # console to this terminal).  The guest is killed after KIPC_TIMEOUT seconds
-# (default 1200); the exit status is QEMU's, or 124 on timeout.
+# (default 2400); the exit status is QEMU's, or 124 on timeout.
 #
 # KVM hangs on these machines, so it is used only when KIPC_KVM=1.  Guests
 # of all work trees sharing KIPC_CACHE run one at a time.
@@ -26,7 +26,8 @@ fi
 
 cmdline="console=ttyS0 panic=-1 oops=panic loglevel=7 kipc_guest=$mode"
 [ -n "${KIPC_TESTS:-}" ] && cmdline+=" kipc_tests=$KIPC_TESTS"
-[ -n "${KIPC_BENCH_ARGS:-}" ] && cmdline+=" kipc_bench_args=$KIPC_BENCH_ARGS"
+# Quoted, so that several arguments reach the guest's init as one variable.
+[ -n "${KIPC_BENCH_ARGS:-}" ] && cmdline+=" kipc_bench_args=\"$KIPC_BENCH_ARGS\""
 cmdline+=" $extra"
 
 if [ "$mode" = shell ]; then
@@ -34,7 +35,7 @@ if [ "$mode" = shell ]; then
 	limit=0
 else
 	console=(-serial "file:$out/console.log")
-	limit=${KIPC_TIMEOUT:-1200}
+	limit=${KIPC_TIMEOUT:-2400}
 fi
 
 qemu=(qemu-system-x86_64 "${accel[@]}" -smp "${KIPC_SMP:-2}"

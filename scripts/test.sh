@@ -15,7 +15,7 @@
 #   KIPC_KERNELS   kernels to run (default "6.1 6.12 debug")
 #   KIPC_TESTS     comma-separated selftest programs to run (default: all)
 #   KIPC_OUT       where logs go (default build/test)
-#   KIPC_TIMEOUT   seconds before a guest is declared hung (default 1200)
+#   KIPC_TIMEOUT   seconds before a guest is declared hung (default 2400)
 #   KIPC_KVM=1     use KVM instead of TCG (hangs on the project's machines)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -18,8 +18,23 @@ static const struct {
 	unsigned long cmd;
 	const char *name;
 } ctx_ioctls[] = {
-	{ KIPC_IOC_API, "KIPC_IOC_API" },
-	{ KIPC_IOC_INFO, "KIPC_IOC_INFO" },
+	{ KIPC_IOC_API, "API" },
+	{ KIPC_IOC_INFO, "INFO" },
+	{ KIPC_IOC_DOOR_CREATE, "DOOR_CREATE" },
+	{ KIPC_IOC_DOOR_RETURN, "DOOR_RETURN" },
+	{ KIPC_IOC_DOOR_UNBIND, "DOOR_UNBIND" },
+	{ KIPC_IOC_DOOR_CURRENT, "DOOR_CURRENT" },
+	{ KIPC_IOC_DOOR_ATTACH, "DOOR_ATTACH" },
+	{ KIPC_IOC_DOOR_DETACH, "DOOR_DETACH" },
+	{ KIPC_IOC_DOOR_BIND, "DOOR_BIND" },
+	{ KIPC_IOC_DOOR_SHUTDOWN, "DOOR_SHUTDOWN" },
+};
+
+static const struct {
+	uint64_t bit;
+	const char *name;
+} features[] = {
+	{ KIPC_FEATURE_DOORS, "doors" },
 };
 
 static void print_file(const char *label, const char *path)
@@ -66,7 +81,11 @@ int main(int argc, char **argv)
 	}
 	printf("%-14s %u (library speaks %u)\n", "api", info.api, KIPC_API);
 	printf("%-14s %s\n", "version", info.version);
-	printf("%-14s 0x%016" PRIx64 "\n", "features", (uint64_t)k.features);
+	printf("%-14s", "features");
+	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		if (k.features & features[i].bit)
+			printf(" %s", features[i].name);
+	printf(" (0x%" PRIx64 ")\n", (uint64_t)k.features);
 	printf("%-14s", "ioctls");
 	for (size_t i = 0; i < sizeof(ctx_ioctls) / sizeof(ctx_ioctls[0]); i++)
 		if (k.ioctls & 1ULL << _IOC_NR(ctx_ioctls[i].cmd))

@@ -54,10 +54,12 @@ static inline int kipc_test_open(void)
 	return fd;
 }
 
-/* ioctl() returning 0 or -errno. */
+/* ioctl() returning its result or -errno. */
 static inline int kipc_test_ioctl(int fd, unsigned long cmd, void *arg)
 {
-	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+	int ret = ioctl(fd, cmd, arg);
+
+	return ret < 0 ? -errno : ret;
 }
 
 /* Skip unless /dev/kipc exists. */

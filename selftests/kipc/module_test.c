@@ -4,8 +4,10 @@
  * removed cleanly once all are closed, and loads again.  Needs root and the
  * path of the module in $KIPC_MODULE (the test guest sets it).
  */
-#include <sys/syscall.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
 
 #include "kselftest_harness.h"
 #include "kipc_test.h"
@@ -39,7 +41,18 @@ static void wait_for_node(bool present)
 
 FIXTURE(module) {
 	const char *path;
+	bool remount;
 };
+
+/* kipcfs mounted on /run/kipc holds the module: unmount it for the test. */
+static bool kipcfs_unmount(void)
+{
+	struct statfs sfs;
+
+	if (statfs("/run/kipc", &sfs) || sfs.f_type != KIPC_FS_MAGIC)
+		return false;
+	return umount("/run/kipc") == 0;
+}
 
 FIXTURE_SETUP(module)
 {
@@ -51,6 +64,7 @@ FIXTURE_SETUP(module)
 		SKIP(return, "needs root to unload and load modules");
 	if (!self->path || stat(self->path, &st))
 		SKIP(return, "set KIPC_MODULE to the path of kipc.ko");
+	self->remount = kipcfs_unmount();
 }
 
 FIXTURE_TEARDOWN(module)
@@ -58,6 +72,8 @@ FIXTURE_TEARDOWN(module)
 	/* Whatever happened, leave kipc loaded for the tests that follow. */
 	if (self->path && access(KIPC_DEV, F_OK))
 		load_kipc(self->path);
+	if (self->remount)
+		mount("kipcfs", "/run/kipc", KIPC_FS_NAME, 0, NULL);
 }
 
 TEST_F(module, unload_refused_while_in_use)
@@ -112,6 +128,31 @@ TEST_F(module, unload_and_reload)
 	close(fd);
 	/* Loading twice: already there. */
 	EXPECT_EQ(-EEXIST, load_kipc(self->path));
+}
+
+TEST_F(module, unload_refused_while_kipcfs_mounted)
+{
+	ASSERT_TRUE(mkdir("/tmp/kipcfs-test", 0755) == 0 || errno == EEXIST);
+	ASSERT_EQ(0, mount("kipcfs", "/tmp/kipcfs-test", KIPC_FS_NAME, 0, NULL));
+	EXPECT_EQ(-EWOULDBLOCK, delete_kipc());
+	ASSERT_EQ(0, umount("/tmp/kipcfs-test"));
+	rmdir("/tmp/kipcfs-test");
+}
+
+TEST_F(module, unload_refused_while_a_door_is_open)
+{
+	struct kipc_door_create c;
+	int fd, door;
+
+	fd = kipc_test_open();
+	ASSERT_LE(0, fd);
+	memset(&c, 0, sizeof(c));
+	door = kipc_test_ioctl(fd, KIPC_IOC_DOOR_CREATE, &c);
+	ASSERT_LE(0, door);
+	close(fd);
+	/* The door file alone keeps the module. */
+	EXPECT_EQ(-EWOULDBLOCK, delete_kipc());
+	close(door);
 }
 
 TEST_F(module, reload_cycles)

@@ -33,7 +33,9 @@
  * success the module answers with every feature it offers.  Each bit is
  * defined in the section of its capability below.
  */
-#define KIPC_FEATURES		(KIPC_FEATURE_CHANNELS)
+#define KIPC_FEATURE_DOORS	(1ULL << 0)	/* doors: see below */
+
+#define KIPC_FEATURES		(KIPC_FEATURE_DOORS | KIPC_FEATURE_CHANNELS)
 
 /**
  * struct kipc_api - the handshake, KIPC_IOC_API
@@ -87,6 +89,319 @@ struct kipc_info {
  */
 #define KIPC_IOC_API		_IOWR(KIPC_IOC_MAGIC, 0x00, struct kipc_api)
 #define KIPC_IOC_INFO		_IOR(KIPC_IOC_MAGIC, 0x01, struct kipc_info)
+
+/*
+ * Doors
+ * =====
+ *
+ * A door is a procedure of a server process that other processes call
+ * synchronously: the caller's thread hands its arguments directly to an idle
+ * server thread of the door's pool and sleeps until the server thread
+ * replies.  See Documentation/kipc/doors.rst.
+ *
+ * A server creates a door with KIPC_IOC_DOOR_CREATE on its context and gets
+ * a door file descriptor; its threads serve calls with KIPC_IOC_DOOR_RETURN
+ * on the same context.  Clients call with KIPC_IOC_DOOR_CALL on a door file
+ * descriptor.  Attribute and descriptor flag values are those of illumos.
+ */
+
+/* Door attributes given at creation. */
+#define KIPC_DOOR_UNREF		0x01	/* unreferenced notification, once */
+#define KIPC_DOOR_PRIVATE	0x02	/* a private pool of server threads */
+#define KIPC_DOOR_UNREF_MULTI	0x10	/* unreferenced notification, again */
+#define KIPC_DOOR_REFUSE_DESC	0x40	/* calls may not pass descriptors */
+#define KIPC_DOOR_NO_CANCEL	0x80	/* server is not told of cancels */
+#define KIPC_DOOR_NO_PRIO_INHERIT 0x100	/* serve at the server's priority */
+/* Door attributes reported by KIPC_IOC_DOOR_INFO and with passed doors. */
+#define KIPC_DOOR_LOCAL		0x04	/* served by the calling process */
+#define KIPC_DOOR_REVOKED	0x08	/* revoked, or its server is gone */
+#define KIPC_DOOR_IS_UNREF	0x20	/* no reference but its owner's */
+
+#define KIPC_DOOR_CREATE_MASK	(KIPC_DOOR_UNREF | KIPC_DOOR_PRIVATE | \
+				 KIPC_DOOR_UNREF_MULTI | \
+				 KIPC_DOOR_REFUSE_DESC | KIPC_DOOR_NO_CANCEL | \
+				 KIPC_DOOR_NO_PRIO_INHERIT)
+
+/* struct kipc_door_desc.attributes */
+#define KIPC_DESC_DESCRIPTOR	0x10000	/* a file descriptor is passed */
+#define KIPC_DESC_RELEASE	0x40000	/* and closed in the sender */
+
+/*
+ * A descriptor passed with a call or a reply.  The layout is that of
+ * illumos's door_desc_t on amd64, so arrays pass through libkipc's
+ * <door.h> untranslated.  On receipt, @fd is a new close-on-exec descriptor
+ * of the receiver, @attributes has KIPC_DESC_DESCRIPTOR and, for a door, its
+ * KIPC_DOOR_* attributes as seen by the receiver, and @id is the door's id
+ * (zero for other files).
+ */
+struct kipc_door_desc {
+	__u32 attributes;
+	__s32 fd;
+	__u64 id;
+	__u64 reserved;
+};
+
+/* Value of arg_ptr in an unreferenced invocation (illumos DOOR_UNREF_DATA). */
+#define KIPC_DOOR_UNREF_DATA	1
+
+/**
+ * struct kipc_door_create - KIPC_IOC_DOOR_CREATE
+ * @proc:	opaque to the kernel; returned with every invocation
+ * @cookie:	opaque to the kernel; returned with every invocation
+ * @attributes:	KIPC_DOOR_CREATE_MASK bits; UNREF with UNREF_MULTI is EINVAL
+ * @flags:	zero
+ * @id:		out: the door's id, unique for the life of the system
+ * @reserved:	zero
+ *
+ * Returns a new close-on-exec door file descriptor.
+ */
+struct kipc_door_create {
+	__u64 proc;
+	__u64 cookie;
+	__u32 attributes;
+	__u32 flags;
+	__u64 id;
+	__u64 reserved[2];
+};
+
+/* struct kipc_door_call.flags */
+#define KIPC_CALL_NONBLOCK	0x1	/* EAGAIN if no server thread is idle */
+#define KIPC_CALL_NO_OVERFLOW	0x2	/* EOVERFLOW instead of a new mapping */
+#define KIPC_CALL_FLAGS		(KIPC_CALL_NONBLOCK | KIPC_CALL_NO_OVERFLOW)
+
+/* struct kipc_door_call.result_flags */
+#define KIPC_RESULT_MAPPED	0x1	/* results are in a new mapping */
+
+/**
+ * struct kipc_door_call - KIPC_IOC_DOOR_CALL on a door
+ * @data_ptr:		arguments
+ * @data_size:		their size
+ * @desc_ptr:		descriptors to pass: struct kipc_door_desc[desc_num]
+ * @desc_num:		their number
+ * @flags:		KIPC_CALL_*
+ * @rbuf:		buffer for the results
+ * @rsize:		its size
+ * @timeout_ns:		relative timeout in nanoseconds; 0 waits forever
+ * @result_ptr:		out: the result data: @rbuf, or a new mapping
+ * @result_size:	out: its size
+ * @result_desc_ptr:	out: received descriptors, after the data
+ * @result_desc_num:	out: their number
+ * @result_flags:	out: KIPC_RESULT_*
+ * @result_map_size:	out: with KIPC_RESULT_MAPPED, the size of the new
+ *			mapping at @result_ptr, which the caller unmaps
+ * @reserved:		zero
+ *
+ * Results (data, then the descriptors as struct kipc_door_desc aligned to 8
+ * bytes) land in @rbuf if they fit, else in a new private anonymous mapping.
+ */
+struct kipc_door_call {
+	__u64 data_ptr;
+	__u64 data_size;
+	__u64 desc_ptr;
+	__u32 desc_num;
+	__u32 flags;
+	__u64 rbuf;
+	__u64 rsize;
+	__u64 timeout_ns;
+	__u64 result_ptr;
+	__u64 result_size;
+	__u64 result_desc_ptr;
+	__u32 result_desc_num;
+	__u32 result_flags;
+	__u64 result_map_size;
+	__u64 reserved[2];
+};
+
+/* struct kipc_door_return.flags */
+#define KIPC_RETURN_ABORT	0x1	/* fail the call being served (EINTR) */
+#define KIPC_RETURN_FLAGS	(KIPC_RETURN_ABORT)
+
+/* struct kipc_door_return.inv_flags */
+#define KIPC_INV_UNREF		0x1	/* an unreferenced notification */
+#define KIPC_INV_MAPPED		0x2	/* arguments are in a new mapping */
+#define KIPC_INV_DEPLETED	0x4	/* no other idle thread in the pool */
+#define KIPC_INV_DISCARDED	0x8	/* the previous reply was discarded */
+
+/**
+ * struct kipc_door_return - KIPC_IOC_DOOR_RETURN on a context
+ * @data_ptr:	the reply's data (ignored unless serving a call)
+ * @data_size:	its size
+ * @desc_ptr:	descriptors to pass back: struct kipc_door_desc[desc_num]
+ * @desc_num:	their number
+ * @flags:	KIPC_RETURN_*
+ * @buf_ptr:	buffer for the next invocation's arguments and descriptors
+ * @buf_size:	its size
+ * @proc:	out: the door's proc
+ * @cookie:	out: the door's cookie
+ * @door_id:	out: the door's id
+ * @arg_ptr:	out: the arguments: @buf_ptr, a new mapping, or
+ *		KIPC_DOOR_UNREF_DATA
+ * @arg_size:	out: their size
+ * @arg_desc_ptr: out: the received descriptors, after the arguments
+ * @arg_desc_num: out: their number
+ * @inv_flags:	out: KIPC_INV_*
+ * @arg_map_size: out: with KIPC_INV_MAPPED, the size of the new mapping at
+ *		@arg_ptr, which the server unmaps
+ * @reserved:	zero
+ *
+ * Replies to the invocation the calling thread serves, if any, then waits
+ * in the thread's pool for the next invocation.  Errors about the reply
+ * leave the invocation being served; EINTR means the reply (if any) was
+ * delivered and the thread no longer serves a call: call again to wait
+ * (besides signals, the kernel returns it when the thread must pass
+ * through user space to finish closing files it gave away).
+ */
+struct kipc_door_return {
+	__u64 data_ptr;
+	__u64 data_size;
+	__u64 desc_ptr;
+	__u32 desc_num;
+	__u32 flags;
+	__u64 buf_ptr;
+	__u64 buf_size;
+	__u64 proc;
+	__u64 cookie;
+	__u64 door_id;
+	__u64 arg_ptr;
+	__u64 arg_size;
+	__u64 arg_desc_ptr;
+	__u32 arg_desc_num;
+	__u32 inv_flags;
+	__u64 arg_map_size;
+	__u64 reserved[2];
+};
+
+/**
+ * struct kipc_door_info - KIPC_IOC_DOOR_INFO on a door
+ * @target:	out: pid of the server process in the caller's pid namespace,
+ *		or -1 when revoked
+ * @attributes:	out: KIPC_DOOR_* as seen by the caller
+ * @proc:	out: the door's proc (zero unless KIPC_DOOR_LOCAL)
+ * @cookie:	out: the door's cookie (zero unless KIPC_DOOR_LOCAL)
+ * @id:		out: the door's id
+ * @reserved:	out: zero
+ */
+struct kipc_door_info {
+	__s32 target;
+	__u32 attributes;
+	__u64 proc;
+	__u64 cookie;
+	__u64 id;
+	__u64 reserved[2];
+};
+
+/* struct kipc_door_param.param: the illumos numbers. */
+#define KIPC_DOOR_PARAM_DESC_MAX	1	/* descriptors per call */
+#define KIPC_DOOR_PARAM_DATA_MAX	2	/* maximum argument bytes */
+#define KIPC_DOOR_PARAM_DATA_MIN	3	/* minimum argument bytes */
+
+/* The "unlimited" value of a door parameter. */
+#define KIPC_DOOR_PARAM_UNLIMITED	(~0ULL)
+
+/**
+ * struct kipc_door_param - KIPC_IOC_DOOR_GETPARAM and SETPARAM on a door
+ * @param:	KIPC_DOOR_PARAM_*
+ * @reserved0:	zero
+ * @value:	out for GETPARAM, in for SETPARAM
+ */
+struct kipc_door_param {
+	__u32 param;
+	__u32 reserved0;
+	__u64 value;
+};
+
+/* struct kipc_door_current.flags */
+#define KIPC_CURRENT_CANCELLED	0x1	/* the caller gave up on the call */
+#define KIPC_CURRENT_UNREF	0x2	/* an unreferenced notification */
+
+/**
+ * struct kipc_door_current - KIPC_IOC_DOOR_CURRENT on a context
+ * @door:	out: the door the calling thread is serving
+ * @pid:	out: the caller's process id in the server's pid namespace
+ *		(0 if not visible there)
+ * @tid:	out: the caller's thread id, likewise
+ * @uid:	out: the caller's real user id in the server's user namespace
+ * @euid:	out: effective
+ * @suid:	out: saved
+ * @gid:	out: the caller's real group id
+ * @egid:	out: effective
+ * @sgid:	out: saved
+ * @ngroups:	out: number of supplementary groups of the caller
+ * @groups_max:	in: capacity of @groups_ptr in entries
+ * @groups_ptr:	in: __u32[groups_max] receiving the first groups
+ * @flags:	out: KIPC_CURRENT_*
+ * @reserved0:	zero
+ * @reserved:	zero
+ *
+ * Ids not mapped into the server's user namespace read as the overflow id.
+ */
+struct kipc_door_current {
+	struct kipc_door_info door;
+	__s32 pid;
+	__s32 tid;
+	__u32 uid;
+	__u32 euid;
+	__u32 suid;
+	__u32 gid;
+	__u32 egid;
+	__u32 sgid;
+	__u32 ngroups;
+	__u32 groups_max;
+	__u64 groups_ptr;
+	__u32 flags;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/**
+ * struct kipc_door_attach - KIPC_IOC_DOOR_ATTACH and DETACH on a context
+ * @door_fd:	ATTACH: the door; DETACH: must be -1
+ * @dirfd:	directory @path is relative to, or AT_FDCWD
+ * @path:	pointer to a NUL-terminated path in a kipcfs mount
+ * @flags:	zero
+ * @reserved0:	zero
+ *
+ * ATTACH puts the door in the place of the existing empty regular file at
+ * @path, which the caller must own and be able to write; opening the path
+ * then yields the door.  DETACH puts an empty regular file back.
+ */
+struct kipc_door_attach {
+	__s32 door_fd;
+	__s32 dirfd;
+	__u64 path;
+	__u32 flags;
+	__u32 reserved0;
+};
+
+/* The filesystem type of the door naming filesystem, for mount(2). */
+#define KIPC_FS_NAME		"kipcfs"
+#define KIPC_FS_MAGIC		0x6b697063	/* "kipc" */
+
+/* The file type of a door in st_mode, as on illumos (S_IFDOOR). */
+#define KIPC_S_IFDOOR		0150000
+
+/* Door ioctls of a context. */
+#define KIPC_IOC_DOOR_CREATE	_IOWR(KIPC_IOC_MAGIC, 0x10, struct kipc_door_create)
+#define KIPC_IOC_DOOR_RETURN	_IOWR(KIPC_IOC_MAGIC, 0x11, struct kipc_door_return)
+#define KIPC_IOC_DOOR_UNBIND	_IO(KIPC_IOC_MAGIC, 0x12)
+#define KIPC_IOC_DOOR_CURRENT	_IOWR(KIPC_IOC_MAGIC, 0x13, struct kipc_door_current)
+#define KIPC_IOC_DOOR_ATTACH	_IOW(KIPC_IOC_MAGIC, 0x14, struct kipc_door_attach)
+#define KIPC_IOC_DOOR_DETACH	_IOW(KIPC_IOC_MAGIC, 0x15, struct kipc_door_attach)
+/* Bind the calling thread to the private pool of the door of this id. */
+#define KIPC_IOC_DOOR_BIND	_IOW(KIPC_IOC_MAGIC, 0x16, __u64)
+/*
+ * Stop serving: revoke every door of the context and make every server
+ * thread's KIPC_IOC_DOOR_RETURN fail with EBADF, as if the server had
+ * exited; no door can be created on the context afterwards.
+ */
+#define KIPC_IOC_DOOR_SHUTDOWN	_IO(KIPC_IOC_MAGIC, 0x17)
+
+/* ioctls of a door file descriptor. */
+#define KIPC_IOC_DOOR_CALL	_IOWR(KIPC_IOC_MAGIC, 0x40, struct kipc_door_call)
+#define KIPC_IOC_DOOR_INFO	_IOR(KIPC_IOC_MAGIC, 0x41, struct kipc_door_info)
+#define KIPC_IOC_DOOR_REVOKE	_IO(KIPC_IOC_MAGIC, 0x42)
+#define KIPC_IOC_DOOR_GETPARAM	_IOWR(KIPC_IOC_MAGIC, 0x43, struct kipc_door_param)
+#define KIPC_IOC_DOOR_SETPARAM	_IOW(KIPC_IOC_MAGIC, 0x44, struct kipc_door_param)
 
 /*
  * ======================================================================
