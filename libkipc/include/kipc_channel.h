@@ -217,6 +217,18 @@ int kipc_chan_duplex_open(struct kipc_chan_duplex *d, int rx_fd,
 			  int connector_fd);
 void kipc_chan_duplex_close(struct kipc_chan_duplex *d);
 
+/*
+ * By name: the receiver serves a door with kipc_chan_publish_handler
+ * (argument: a pointer to the connector's fd) and attaches it to a path;
+ * a sender connects through the door or the path.
+ */
+struct kipc_door_request;
+void kipc_chan_publish_handler(struct kipc_door_request *req, void *arg);
+int kipc_chan_connect_door(struct kipc_chan_tx *tx, int door,
+			   int64_t timeout_ns);
+int kipc_chan_connect_path(struct kipc_chan_tx *tx, const char *path,
+			   int64_t timeout_ns);
+
 /* Private helpers of the inline functions below. */
 int kipc_chan__notify(struct kipc_chan_tx *tx);
 void kipc_chan__trim(struct kipc_chan_tx *tx, struct kipc_chan_slot *s,
