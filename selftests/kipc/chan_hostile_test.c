@@ -226,9 +226,10 @@ TEST(impossible_tail_is_cut_at_once)
 
 /*
  * Scribble over everything a receiver can write: for @ms milliseconds
- * plausible lies only (bogus ids on the release ring, indices within
- * reach, while releasing half of what it gets for real), so that the
- * sender keeps going and checks every id; then for @ms more, anything.
+ * plausible lies only (a quarter of the releases carry a bogus buffer id,
+ * and wakeups are asked for senders that do not exist), which leak the
+ * sender's buffers but must not stop it before it runs dry; then for @ms
+ * more, anything: indices out of reach, garbage in every word.
  */
 static void scribble_receiver(struct kipc_chan_rx *rx, int ms, uint64_t seed)
 {
@@ -239,9 +240,15 @@ static void scribble_receiver(struct kipc_chan_rx *rx, int ms, uint64_t seed)
 		bool anything = chan_now_ns() >= half;
 		struct kipc_chan_msg m;
 
-		while (kipc_chan_recv(rx, &m) == 1)
-			if (!anything && chan_rand(&r) & 1)
-				kipc_chan_release(rx, &m);
+		while (kipc_chan_recv(rx, &m) == 1) {
+			struct kipc_chan_msg lie = m;
+
+			if (anything)
+				continue;
+			if (chan_rand(&r) % 4 == 0)
+				lie.id = nasty(&r, m.id);
+			kipc_chan_release(rx, &lie);
+		}
 		for (uint32_t i = 0; i < rx->nr_peers; i++) {
 			struct kipc_chan_peer *p = &rx->peers[i];
 			struct kipc_chan_sender_ref ref = { 0 };
@@ -250,7 +257,7 @@ static void scribble_receiver(struct kipc_chan_rx *rx, int ms, uint64_t seed)
 			if (!p->id)
 				continue;
 			for (int j = 0; j < 32; j++) {
-				switch (chan_rand(&r) % (anything ? 6 : 3)) {
+				switch (anything ? chan_rand(&r) % 6 : 1) {
 				case 0:
 					ring_pos = p->rel_tail_priv++ &
 						   rx->mask;
