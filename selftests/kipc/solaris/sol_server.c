@@ -26,9 +26,20 @@ static int private_door = -1;
 
 static void *server_thread(void *arg)
 {
-	/* A thread for a private pool binds to it first, as on illumos. */
-	if (arg && door_bind(private_door))
-		return NULL;
+	/*
+	 * A thread for a private pool binds to it first, as on illumos.  It
+	 * is created while door_create() of that door runs, before the
+	 * descriptor is known: wait for it.
+	 */
+	if (arg) {
+		int d;
+
+		while ((d = __atomic_load_n(&private_door,
+					    __ATOMIC_ACQUIRE)) < 0)
+			thr_yield();
+		if (door_bind(d))
+			return NULL;
+	}
 	door_return(NULL, 0, NULL, 0);
 	return NULL;
 }
@@ -60,7 +71,7 @@ static void private_server(void *cookie, char *argp, size_t arg_size,
 		return;
 	if (door_info(DOOR_QUERY, &di))
 		door_return("error", 5, NULL, 0);
-	/* A bound thread can unbind, and cannot unbind twice. */
+	/* Only a thread bound to the private pool can be here. */
 	n = snprintf(reply, sizeof(reply), "private %d",
 		     !!(di.di_attributes & DOOR_PRIVATE));
 	door_return(reply, n, NULL, 0);
@@ -193,11 +204,11 @@ int main(int argc, char **argv)
 	{
 		char priv[512];
 
-		private_door = door_create(private_server, NULL, DOOR_PRIVATE);
+		d = door_create(private_server, NULL, DOOR_PRIVATE);
+		__atomic_store_n(&private_door, d, __ATOMIC_RELEASE);
 		snprintf(priv, sizeof(priv), "%s.private", door_path);
 		fd = open(priv, O_CREAT | O_RDWR, 0644);
-		if (private_door < 0 || fd < 0 || close(fd) ||
-		    fattach(private_door, priv)) {
+		if (d < 0 || fd < 0 || close(fd) || fattach(d, priv)) {
 			perror("private door");
 			return 1;
 		}
