@@ -9,6 +9,7 @@
 #define _KIPC_COMPAT_H
 
 #include <linux/fs.h>
+#include <linux/mm.h>
 
 #ifdef KIPC_HAVE_MNT_IDMAP
 /* 6.3 replaced the mount's user namespace by an idmap in inode methods. */
@@ -36,6 +37,21 @@ static inline void kipc_inode_touch_dir(struct inode *dir)
 	inode_set_mtime_to_ts(dir, inode_set_ctime_current(dir));
 #else
 	dir->i_mtime = dir->i_ctime = current_time(dir);
+#endif
+}
+
+/*
+ * vm_flags became read-only in 6.3: it is changed with vm_flags_mod() and
+ * friends, which also take the VMA write lock where needed.  Before, it is
+ * written directly.
+ */
+static inline void kipc_vm_flags_mod(struct vm_area_struct *vma,
+				     vm_flags_t set, vm_flags_t clear)
+{
+#ifdef KIPC_HAVE_VM_FLAGS_MOD
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
 #endif
 }
 

@@ -151,6 +151,9 @@ static long kipc_ctx_ioctl(struct file *file, unsigned int cmd,
 	ret = kipc_door_ctx_ioctl(ctx, cmd, uarg);
 	if (ret != -ENOIOCTLCMD)
 		return ret;
+	ret = kipc_chan_ctx_ioctl(ctx, cmd, uarg);
+	if (ret != -ENOIOCTLCMD)
+		return ret;
 	return -ENOTTY;
 }
 

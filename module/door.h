@@ -132,6 +132,9 @@ enum kipc_unref_state {
  *		always be delivered
  * @active:	invocations of the door not yet completed (atomic; the
  *		unreferenced notification is not counted)
+ * @spin_misses: consecutive calls whose caller busy-waited for the reply
+ *		in vain (atomic, a hint read and written without a lock);
+ *		see kipc_door_call_wait()
  * @data_min:	KIPC_DOOR_PARAM_DATA_MIN
  * @data_max:	KIPC_DOOR_PARAM_DATA_MAX
  * @desc_max:	KIPC_DOOR_PARAM_DESC_MAX
@@ -167,6 +170,7 @@ struct kipc_door {
 	bool unref_again;
 	struct kipc_inv *unref_inv;
 	atomic_t active;
+	atomic_t spin_misses;
 	u64 data_min;
 	u64 data_max;
 	u64 desc_max;

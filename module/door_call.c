@@ -96,7 +96,39 @@ static int kipc_door_call_cancel(struct kipc_inv *inv, int why)
  */
 static bool kipc_server_busy(struct task_struct *server)
 {
-	return READ_ONCE(server->__state) == TASK_RUNNING;
+	/*
+	 * Runnable, on a CPU that is not a virtual one its hypervisor has
+	 * taken away (as the kernel's own optimistic spinning checks).
+	 */
+	return READ_ONCE(server->__state) == TASK_RUNNING &&
+	       !vcpu_is_preempted(task_cpu(server));
+}
+
+/*
+ * After this many calls in a row whose busy-wait was in vain, callers of
+ * the door stop busy-waiting, and only one call in KIPC_SPIN_RETRY tries
+ * again.  Busy-waiting pays when the server's CPU really runs alongside
+ * the caller's; when it does not (an overcommitted host running both
+ * virtual CPUs on one physical CPU, a procedure that sleeps), each wait
+ * only delays the CPU that would produce the reply.
+ */
+#define KIPC_SPIN_MISSES_MAX	8
+#define KIPC_SPIN_RETRY		64
+
+static bool kipc_door_spin_allowed(struct kipc_door *door)
+{
+	if (atomic_read(&door->spin_misses) < KIPC_SPIN_MISSES_MAX)
+		return true;
+	return !(atomic_inc_return(&door->spin_misses) % KIPC_SPIN_RETRY);
+}
+
+static void kipc_door_spin_result(struct kipc_door *door, bool done)
+{
+	/* Written only when it changes: no shared cache line per call. */
+	if (!done)
+		atomic_inc(&door->spin_misses);
+	else if (atomic_read(&door->spin_misses))
+		atomic_set(&door->spin_misses, 0);
 }
 
 /*
@@ -104,18 +136,22 @@ static bool kipc_server_busy(struct task_struct *server)
  * another CPU, busy-wait for it first: for a short call, a sleep and a
  * wakeup on each side cost more than the call.
  */
-static int kipc_door_call_wait(struct kipc_inv *inv, u64 timeout_ns,
-			       struct task_struct *server)
+static int kipc_door_call_wait(struct kipc_door *door, struct kipc_inv *inv,
+			       u64 timeout_ns, struct task_struct *server)
 {
 	long ret;
 
 	if (server) {
 		u64 budget = min_not_zero(kipc_door_spin_ns, timeout_ns);
-		bool done;
+		bool done = false;
 
-		done = kipc_spin_until(kipc_inv_finished(inv) ||
-				       !kipc_server_busy(server), budget) &&
-		       kipc_inv_finished(inv);
+		if (kipc_door_spin_allowed(door)) {
+			done = kipc_spin_until(kipc_inv_finished(inv) ||
+					       !kipc_server_busy(server),
+					       budget) &&
+			       kipc_inv_finished(inv);
+			kipc_door_spin_result(door, done);
+		}
 		put_task_struct(server);
 		if (done)
 			return 0;
@@ -271,7 +307,7 @@ long kipc_door_call(struct kipc_door *door, struct kipc_door_call __user *u)
 	if (descs)
 		kipc_desc_release_fds(descs, c.desc_num);
 
-	ret = kipc_door_call_wait(inv, c.timeout_ns, server);
+	ret = kipc_door_call_wait(door, inv, c.timeout_ns, server);
 	if (!ret)
 		ret = inv->error;
 	if (!ret)

@@ -33,7 +33,12 @@
 /* Ioctls a context accepts after the handshake, as 1 << _IOC_NR(cmd). */
 #define KIPC_CTX_IOCTLS		(KIPC_IOCTL_BIT(KIPC_IOC_API) | \
 				 KIPC_IOCTL_BIT(KIPC_IOC_INFO) | \
-				 KIPC_DOOR_CTX_IOCTLS)
+				 KIPC_DOOR_CTX_IOCTLS | \
+				 KIPC_CHAN_CTX_IOCTLS)
+
+/* The channel ioctls of a context (channel.c). */
+#define KIPC_CHAN_CTX_IOCTLS	(KIPC_IOCTL_BIT(KIPC_IOC_CHAN_CREATE) | \
+				 KIPC_IOCTL_BIT(KIPC_IOC_CHAN_LIMITS))
 
 /**
  * struct kipc_pool - server threads of a door pool and calls waiting for one
@@ -116,6 +121,13 @@ void kipc_ctx_put(struct kipc_ctx *ctx);
 bool kipc_ctx_is_owner(struct kipc_ctx *ctx);
 
 long kipc_door_ctx_ioctl(struct kipc_ctx *ctx, unsigned int cmd,
+			 void __user *uarg);
+
+/*
+ * Channel ioctls of a context: -ENOIOCTLCMD for a command that is not one
+ * (channel.c).
+ */
+long kipc_chan_ctx_ioctl(struct kipc_ctx *ctx, unsigned int cmd,
 			 void __user *uarg);
 
 /* Contexts alive in the system, reported by KIPC_IOC_INFO. */

@@ -5,6 +5,7 @@
 #  - the shared library's soname is libkipc.so.<major>;
 #  - it exports exactly the functions its version script lists, and each of
 #    them has a reference entry in Documentation/kipc/libkipc.rst;
+#  - its public headers compile alone as C99 and C++11 with -pedantic;
 #  - a program builds against the uninstalled pkg-config file, shared and
 #    static, and runs;
 #  - make install into a DESTDIR lays out library, headers and pkg-config
@@ -33,6 +34,14 @@ while read -r sym; do
 		{ say "no reference entry for $sym in Documentation/kipc/libkipc.rst"; missing=1; }
 done <"$tmp/map"
 [ "$missing" -eq 0 ] || die "undocumented functions"
+
+# The public headers (with their inline functions) are clean C99 and C++11.
+echo '#include <kipc.h>' >"$tmp/hdr.c"
+cp "$tmp/hdr.c" "$tmp/hdr.cc"
+gcc -std=c99 -Wall -Wextra -Werror -pedantic -Ilibkipc/include -Iuapi \
+	-c -o "$tmp/hdr.o" "$tmp/hdr.c"
+g++ -std=c++11 -Wall -Wextra -Werror -pedantic -Ilibkipc/include -Iuapi \
+	-c -o "$tmp/hdrcc.o" "$tmp/hdr.cc"
 
 cat >"$tmp/use.c" <<'EOC'
 #include <errno.h>

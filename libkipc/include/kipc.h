@@ -51,6 +51,8 @@ static inline bool kipc_has_features(const struct kipc *k, uint64_t features)
 #endif
 
 #include <kipc_door.h>
+/* Zero-copy message channels. */
+#include <kipc_channel.h>
 #include <kipc_stats.h>
 
 #endif /* LIBKIPC_KIPC_H */

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <linux/kipc.h>
 #include <kipc.h>
@@ -52,9 +53,13 @@ static inline int kipc_door_info(int door, struct kipc_door_info *info)
 static inline int kipc_door_getparam(int door, unsigned int param,
 				     uint64_t *value)
 {
-	struct kipc_door_param p = { .param = param };
-	int ret = kipc__ioctl(door, KIPC_IOC_DOOR_GETPARAM, &p);
+	struct kipc_door_param p;
+	int ret;
 
+	/* memset, not designated initializers: the header is also C++11. */
+	memset(&p, 0, sizeof(p));
+	p.param = param;
+	ret = kipc__ioctl(door, KIPC_IOC_DOOR_GETPARAM, &p);
 	if (!ret)
 		*value = p.value;
 	return ret;
@@ -63,8 +68,11 @@ static inline int kipc_door_getparam(int door, unsigned int param,
 static inline int kipc_door_setparam(int door, unsigned int param,
 				     uint64_t value)
 {
-	struct kipc_door_param p = { .param = param, .value = value };
+	struct kipc_door_param p;
 
+	memset(&p, 0, sizeof(p));
+	p.param = param;
+	p.value = value;
 	return kipc__ioctl(door, KIPC_IOC_DOOR_SETPARAM, &p);
 }
 
@@ -76,11 +84,14 @@ static inline int kipc_door_create(struct kipc *k, uint64_t proc,
 				   uint64_t cookie, unsigned int attributes,
 				   uint64_t *id)
 {
-	struct kipc_door_create c = {
-		.proc = proc, .cookie = cookie, .attributes = attributes,
-	};
-	int fd = kipc__ioctl(k->fd, KIPC_IOC_DOOR_CREATE, &c);
+	struct kipc_door_create c;
+	int fd;
 
+	memset(&c, 0, sizeof(c));
+	c.proc = proc;
+	c.cookie = cookie;
+	c.attributes = attributes;
+	fd = kipc__ioctl(k->fd, KIPC_IOC_DOOR_CREATE, &c);
 	if (fd >= 0 && id)
 		*id = c.id;
 	return fd;

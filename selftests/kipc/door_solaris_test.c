@@ -106,6 +106,12 @@ FIXTURE_TEARDOWN(sol)
 		waitpid(self->server, NULL, 0);
 	}
 	unlink(self->path);
+	{
+		char priv[200];
+
+		snprintf(priv, sizeof(priv), "%s.private", self->path);
+		unlink(priv);
+	}
 }
 
 static int client(struct __test_metadata *_metadata, const char *path,
@@ -136,6 +142,7 @@ TEST_F(sol, descriptors)	{ EXPECT_EQ(0, client(_metadata, self->path, "fds")); }
 TEST_F(sol, info_and_query)	{ EXPECT_EQ(0, client(_metadata, self->path, "info")); }
 TEST_F(sol, params)		{ EXPECT_EQ(0, client(_metadata, self->path, "params")); }
 TEST_F(sol, pool_grows)		{ EXPECT_EQ(0, client(_metadata, self->path, "threads")); }
+TEST_F(sol, private_pool)	{ EXPECT_EQ(0, client(_metadata, self->path, "private")); }
 TEST_F(sol, not_a_door)		{ EXPECT_EQ(0, client(_metadata, self->path, "notdoor")); }
 
 TEST_F(sol, unreferenced_when_detached_and_closed)

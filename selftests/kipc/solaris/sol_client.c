@@ -170,6 +170,24 @@ int main(int argc, char **argv)
 		/* Detach the name; our close is then the last reference. */
 		if (call(d, "d", rbuf, sizeof(rbuf), &da))
 			FAIL("door_call");
+	} else if (!strcmp(argv[2], "private")) {
+		char priv[512];
+		int pd;
+
+		snprintf(priv, sizeof(priv), "%s.private", argv[1]);
+		pd = open(priv, O_RDONLY);
+		if (pd < 0)
+			FAIL("open %s", priv);
+		for (int i = 0; i < 3; i++) {
+			if (call(pd, NULL, rbuf, sizeof(rbuf), &da))
+				FAIL("door_call on the private door");
+			if (da.data_size != 9 || memcmp(da.data_ptr, "private 1", 9))
+				FAIL("private door said %.*s", (int)da.data_size,
+				     da.data_ptr);
+		}
+		if (door_bind(pd) == 0 || errno != EINVAL)
+			FAIL("door_bind to another process's door");
+		close(pd);
 	} else if (!strcmp(argv[2], "notdoor")) {
 		if (door_call(0, NULL) == 0 || errno != EBADF)
 			FAIL("door_call on a non-door");

@@ -22,10 +22,24 @@
 
 static const char *door_path;
 static int server_threads;
+static int private_door = -1;
 
 static void *server_thread(void *arg)
 {
-	(void)arg;
+	/*
+	 * A thread for a private pool binds to it first, as on illumos.  It
+	 * is created while door_create() of that door runs, before the
+	 * descriptor is known: wait for it.
+	 */
+	if (arg) {
+		int d;
+
+		while ((d = __atomic_load_n(&private_door,
+					    __ATOMIC_ACQUIRE)) < 0)
+			thr_yield();
+		if (door_bind(d))
+			return NULL;
+	}
 	door_return(NULL, 0, NULL, 0);
 	return NULL;
 }
@@ -35,9 +49,32 @@ static void create_server(door_info_t *dip)
 {
 	thread_t tid;
 
-	(void)dip;
 	__atomic_add_fetch(&server_threads, 1, __ATOMIC_SEQ_CST);
-	thr_create(NULL, 0, server_thread, NULL, THR_DETACHED, &tid);
+	thr_create(NULL, 0, server_thread, dip ? (void *)1 : NULL,
+		   THR_DETACHED, &tid);
+}
+
+/* The private door's procedure: which pool serves it. */
+static void private_server(void *cookie, char *argp, size_t arg_size,
+			   door_desc_t *dp, uint_t n_desc)
+{
+	door_info_t di;
+	char reply[64];
+	size_t n;
+
+	(void)cookie;
+	(void)argp;
+	(void)arg_size;
+	(void)dp;
+	(void)n_desc;
+	if (argp == DOOR_UNREF_DATA)
+		return;
+	if (door_info(DOOR_QUERY, &di))
+		door_return("error", 5, NULL, 0);
+	/* Only a thread bound to the private pool can be here. */
+	n = snprintf(reply, sizeof(reply), "private %d",
+		     !!(di.di_attributes & DOOR_PRIVATE));
+	door_return(reply, n, NULL, 0);
 }
 
 static void server(void *cookie, char *argp, size_t arg_size,
@@ -162,6 +199,23 @@ int main(int argc, char **argv)
 	close(fd);
 	if (fattach(d, door_path)) {
 		perror("fattach");
+		return 1;
+	}
+	{
+		char priv[512];
+
+		d = door_create(private_server, NULL, DOOR_PRIVATE);
+		__atomic_store_n(&private_door, d, __ATOMIC_RELEASE);
+		snprintf(priv, sizeof(priv), "%s.private", door_path);
+		fd = open(priv, O_CREAT | O_RDWR, 0644);
+		if (d < 0 || fd < 0 || close(fd) || fattach(d, priv)) {
+			perror("private door");
+			return 1;
+		}
+	}
+	/* Not bound: nothing to unbind. */
+	if (door_unbind() == 0 || errno != EBADF) {
+		perror("door_unbind");
 		return 1;
 	}
 	printf("ready\n");
