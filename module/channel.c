@@ -26,7 +26,9 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/file.h>
+#include <linux/ipc_namespace.h>
 #include <linux/memcontrol.h>
+#include <linux/nsproxy.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -49,6 +51,7 @@ static void kipc_chan_free(struct kref *ref)
 	struct kipc_chan *chan = container_of(ref, struct kipc_chan, ref);
 
 	kipc_chan_unregister(chan);
+	put_pid(chan->creator);
 	put_page(chan->ctl_page);
 	put_page(chan->flags_page);
 	kipc_chan_user_uncharge(chan->user, 2);
@@ -198,7 +201,7 @@ struct kipc_chan_seg *kipc_chan_lookup_locked(struct kipc_chan *chan, u64 id)
 static void kipc_chan_seg_close(struct kipc_chan_seg *seg)
 {
 	struct kipc_chan *chan = seg->chan;
-	bool was_live, put_mem;
+	bool was_live, put_mem, ended = false;
 
 	spin_lock(&chan->lock);
 	put_mem = kipc_chan_seg_close_ep_locked(seg);
@@ -207,12 +210,14 @@ static void kipc_chan_seg_close(struct kipc_chan_seg *seg)
 		seg->live = false;
 		chan->nr_live--;
 		kipc_chan_set_tx_state_locked(seg, KIPC_CHAN_TX_CLOSED);
-		kipc_chan_check_writers_locked(chan);
+		ended = kipc_chan_check_writers_locked(chan);
 		kipc_chan_bump_gen_locked(chan);
 	}
 	spin_unlock(&chan->lock);
 	if (was_live)
 		kipc_chan_wake_receiver(chan);
+	if (ended)
+		kipc_chan_event(chan, KIPC_EVENT_TYPE_CHAN_PEER_CLOSED);
 	/* Other threads of the sender waiting on it. */
 	wake_up_all(&seg->wq);
 	if (put_mem)
@@ -237,6 +242,7 @@ static void kipc_chan_rx_shutdown(struct kipc_chan *chan)
 		   KIPC_CHAN_RX_CLOSED);
 	spin_unlock(&chan->lock);
 	wake_up_all(&chan->rx_wq);
+	kipc_chan_event(chan, KIPC_EVENT_TYPE_CHAN_PEER_CLOSED);
 
 	/* No sender can enter the table any more: empty it one by one. */
 	for (;;) {
@@ -310,12 +316,17 @@ static struct kipc_chan *kipc_chan_alloc(const struct kipc_chan_params *params)
 	chan->flags = page_address(chan->flags_page);
 	chan->ctl = page_address(chan->ctl_page);
 	atomic_long_set(&chan->pages, 2);
+	chan->creator = get_pid(task_tgid(current));
+	chan->euid = current_euid();
+	chan->ipc_ns = current->nsproxy->ipc_ns;
+	chan->ipc_inum = chan->ipc_ns->ns.inum;
 	ret = kipc_chan_register(chan);
 	if (ret)
 		goto err_pages;
 	return chan;
 
 err_pages:
+	put_pid(chan->creator);
 	kipc_chan_free_pages(pages, 2);
 err_memcg:
 	mem_cgroup_put(chan->memcg);
@@ -531,6 +542,7 @@ static long kipc_chan_create(struct kipc_chan_create __user *uarg)
 	}
 	fd_install(rx_fd, rx_file);
 	fd_install(conn_fd, conn_file);
+	kipc_chan_event(chan, KIPC_EVENT_TYPE_CHAN_CREATED);
 	return 0;
 
 err_conn_fd:
@@ -862,8 +874,10 @@ static int kipc_chan_connector_release(struct inode *inode, struct file *file)
 	if (ended)
 		kipc_chan_bump_gen_locked(chan);
 	spin_unlock(&chan->lock);
-	if (ended)
+	if (ended) {
 		kipc_chan_wake_receiver(chan);
+		kipc_chan_event(chan, KIPC_EVENT_TYPE_CHAN_PEER_CLOSED);
+	}
 	kipc_chan_put(chan);
 	return 0;
 }

@@ -55,7 +55,9 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/kipc.h>
+#include <linux/kipc_stats.h>
 
+struct ipc_namespace;
 struct kipc_chan_user;
 struct mem_cgroup;
 struct seq_file;
@@ -230,6 +232,12 @@ struct kipc_chan_seg {
  * @gone_msgs:	statistics of the senders no longer in the table (lock)
  * @gone_bytes:	likewise
  * @connects:	senders ever connected (chan->lock)
+ * @creator:	the process that created it (a reference); constant
+ * @euid:	its creator's effective uid; constant.  The statistics show
+ *		the channel to that user (and to administrators)
+ * @ipc_ns:	the IPC namespace it was created in, only compared (see
+ *		struct kipc_door); constant
+ * @ipc_inum:	that namespace's inode number; constant
  * @rcu:	frees the channel after kipc_chan_get_by_id() readers
  */
 struct kipc_chan {
@@ -260,6 +268,10 @@ struct kipc_chan {
 	u64 gone_msgs;
 	u64 gone_bytes;
 	u64 connects;
+	struct pid *creator;
+	kuid_t euid;
+	const struct ipc_namespace *ipc_ns;
+	unsigned int ipc_inum;
 	struct rcu_head rcu;
 };
 
@@ -354,6 +366,8 @@ struct kipc_chan *kipc_chan_get_by_id(u32 id);
 int kipc_chan_register(struct kipc_chan *chan);
 void kipc_chan_unregister(struct kipc_chan *chan);
 unsigned long kipc_chan_count(void);
+struct kipc_chan *kipc_chan_find_next(unsigned long *id);
+void kipc_chan_event(struct kipc_chan *chan, u32 type);
 void kipc_chan_show_fdinfo(struct seq_file *m, struct file *file);
 
 #define kipc_chan_count_event(chan, field) this_cpu_inc((chan)->stats->field)

@@ -18,26 +18,108 @@
 #include <linux/xarray.h>
 
 #include "channel.h"
+#include "netlink.h"
+#include "stats.h"
 
-/* Every channel alive, by id.  Entries are freed after an RCU grace. */
+/*
+ * Every channel alive, by id.  Entries are freed after an RCU grace.  Ids
+ * are allocated cyclically, so that an id is not soon given to another
+ * channel: a statistics dump walks them in increasing order.
+ */
 static DEFINE_XARRAY_ALLOC1(kipc_chans);
+static u32 kipc_chan_next_id;
 static atomic_long_t kipc_nr_chans = ATOMIC_LONG_INIT(0);
+
+/*
+ * What the channels that are gone had counted, so that the global counters
+ * only grow (added to under kipc_chan_gone_lock, read without it).
+ */
+static DEFINE_SPINLOCK(kipc_chan_gone_lock);
+static u64 kipc_chan_gone[4];	/* messages, bytes, waits, wakeups */
 
 int kipc_chan_register(struct kipc_chan *chan)
 {
 	int ret;
 
-	ret = xa_alloc(&kipc_chans, &chan->id, chan, xa_limit_31b,
-		       GFP_KERNEL_ACCOUNT);
-	if (!ret)
-		atomic_long_inc(&kipc_nr_chans);
-	return ret;
+	ret = xa_alloc_cyclic(&kipc_chans, &chan->id, chan, xa_limit_31b,
+			      &kipc_chan_next_id, GFP_KERNEL_ACCOUNT);
+	if (ret < 0)
+		return ret;
+	atomic_long_inc(&kipc_nr_chans);
+	kipc_stats_inc(chan_created);
+	return 0;
 }
 
 void kipc_chan_unregister(struct kipc_chan *chan)
 {
+	struct kipc_chan_stats st;
+
+	kipc_chan_read_stats(chan, &st);
+	spin_lock(&kipc_chan_gone_lock);
+	WRITE_ONCE(kipc_chan_gone[0], kipc_chan_gone[0] + st.messages);
+	WRITE_ONCE(kipc_chan_gone[1], kipc_chan_gone[1] + st.bytes);
+	WRITE_ONCE(kipc_chan_gone[2],
+		   kipc_chan_gone[2] + st.rx_waits + st.tx_waits);
+	WRITE_ONCE(kipc_chan_gone[3],
+		   kipc_chan_gone[3] + st.rx_wakeups + st.tx_wakeups);
+	spin_unlock(&kipc_chan_gone_lock);
 	xa_erase(&kipc_chans, chan->id);
 	atomic_long_dec(&kipc_nr_chans);
+}
+
+/*
+ * The channel of the smallest id >= *@id, referenced, with *@id set to its
+ * id; NULL when there is none.
+ */
+struct kipc_chan *kipc_chan_find_next(unsigned long *id)
+{
+	struct kipc_chan *chan;
+
+	rcu_read_lock();
+	for (;;) {
+		chan = xa_find(&kipc_chans, id, U32_MAX, XA_PRESENT);
+		if (!chan || kref_get_unless_zero(&chan->ref))
+			break;
+		(*id)++;
+	}
+	rcu_read_unlock();
+	return chan;
+}
+
+/* Tell the listeners of the events group, if any, that @type happened. */
+void kipc_chan_event(struct kipc_chan *chan, u32 type)
+{
+	if (kipc_nl_listening())
+		kipc_nl_event(type, 0, chan->id, pid_nr(chan->creator), 0);
+}
+
+/* The channels' part of the global counters; @uid's memory for the user. */
+void kipc_chan_read_totals(struct kipc_chan_totals *t, kuid_t uid)
+{
+	struct kipc_chan_stats st;
+	struct kipc_chan *chan;
+	unsigned long id = 0;
+
+	memset(t, 0, sizeof(*t));
+	while ((chan = kipc_chan_find_next(&id))) {
+		kipc_chan_read_stats(chan, &st);
+		kipc_chan_put(chan);
+		t->messages += st.messages;
+		t->bytes += st.bytes;
+		t->waits += st.rx_waits + st.tx_waits;
+		t->wakeups += st.rx_wakeups + st.tx_wakeups;
+		t->memory += st.memory;
+		id++;
+	}
+	/* Read after the live ones: a channel freed meanwhile is not lost. */
+	t->messages += READ_ONCE(kipc_chan_gone[0]);
+	t->bytes += READ_ONCE(kipc_chan_gone[1]);
+	t->waits += READ_ONCE(kipc_chan_gone[2]);
+	t->wakeups += READ_ONCE(kipc_chan_gone[3]);
+	t->created = kipc_stats_sum(chan_created);
+	t->live = kipc_chan_count();
+	t->memory_user = (u64)kipc_chan_user_usage(uid) << PAGE_SHIFT;
+	t->memory_limit = (u64)kipc_chan_user_limit() << PAGE_SHIFT;
 }
 
 unsigned long kipc_chan_count(void)

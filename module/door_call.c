@@ -228,6 +228,7 @@ static void kipc_door_count(struct kipc_door *door, u64 start, int ret,
 
 	if (!kipc_stats_on())
 		return;
+	/* One preemption-disabled section for the door's and global ones. */
 	s = get_cpu_ptr(door->stats);
 	s->calls++;
 	if (ret) {
@@ -236,8 +237,8 @@ static void kipc_door_count(struct kipc_door *door, u64 start, int ret,
 		s->bytes_in += in;
 		s->bytes_out += out;
 	}
-	put_cpu_ptr(door->stats);
 	kipc_stats_door_call(start, ret, in, out);
+	put_cpu_ptr(door->stats);
 }
 
 long kipc_door_call(struct kipc_door *door, struct kipc_door_call __user *u)

@@ -43,6 +43,7 @@
 #include <net/netlink.h>
 
 #include "internal.h"
+#include "channel.h"
 #include "door.h"
 #include "netlink.h"
 #include "stats.h"
@@ -142,7 +143,7 @@ static int kipc_nl_fill_stats(struct sk_buff *skb)
 	if (!st)
 		return -ENOMEM;
 	kipc_stats_read(st);
-	kipc_chan_read_totals(&chan, current_euid());
+	kipc_chan_read_totals(&chan, current_uid());
 
 #define PUT(attr, value) \
 	kipc_nl_put_u64(skb, KIPC_A_STATS_##attr, (value), KIPC_A_STATS_PAD)
@@ -409,21 +410,173 @@ static int kipc_nl_door_get_dumpit(struct sk_buff *skb,
 	return ret ?: skb->len;
 }
 
-/* Channels: see stats.h, until channels land. */
+/* Channels */
+
+/* Endpoints of a channel reported, at most (the rest are left out). */
+#define KIPC_NL_CHAN_ENDPOINTS	64
+
+static bool kipc_nl_may_see_chan(const struct kipc_nl_viewer *v,
+				 const struct kipc_chan *chan)
+{
+	return kipc_nl_may_see(v, chan->ipc_ns, chan->ipc_inum, chan->euid);
+}
+
+/* The senders' pids, in the caller's pid namespace, into @pids. */
+static unsigned int kipc_nl_chan_senders(struct kipc_chan *chan, u32 *pids,
+					 unsigned int max)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct kipc_chan_seg *seg;
+	unsigned int n = 0;
+
+	spin_lock(&chan->lock);
+	list_for_each_entry(seg, &chan->senders, node) {
+		if (n == max)
+			break;
+		if (seg->live)
+			pids[n++] = pid_nr_ns(seg->pid, ns);
+	}
+	spin_unlock(&chan->lock);
+	return n;
+}
+
+static int kipc_nl_put_endpoint(struct sk_buff *skb, u32 role, u32 pid)
+{
+	struct nlattr *nest = nla_nest_start(skb, KIPC_A_CHAN_ENDPOINT);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, KIPC_A_ENDPOINT_ROLE, role) ||
+	    nla_put_u32(skb, KIPC_A_ENDPOINT_PID, pid)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One message describing @chan into @skb; 0 or -EMSGSIZE (cancelled). */
+static int kipc_nl_fill_chan(struct sk_buff *skb, struct kipc_chan *chan,
+			     u32 portid, u32 seq, int flags, u32 *pids)
+{
+	struct kipc_chan_stats st;
+	unsigned int i, n;
+	u32 pid;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &kipc_nl_family, flags,
+			  KIPC_CMD_CHAN_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	kipc_chan_read_stats(chan, &st);
+	pid = pid_nr_ns(chan->creator, task_active_pid_ns(current));
+	n = kipc_nl_chan_senders(chan, pids, KIPC_NL_CHAN_ENDPOINTS - 1);
+
+#define PUT64(attr, v) \
+	kipc_nl_put_u64(skb, KIPC_A_CHAN_##attr, (v), KIPC_A_CHAN_PAD)
+	if (PUT64(ID, chan->id) ||
+	    nla_put_u32(skb, KIPC_A_CHAN_PID, pid) ||
+	    nla_put_u32(skb, KIPC_A_CHAN_UID,
+			from_kuid_munged(current_user_ns(), chan->euid)) ||
+	    (!st.rx_closed &&
+	     kipc_nl_put_endpoint(skb, KIPC_ENDPOINT_ROLE_RECEIVER, pid)))
+		goto cancel;
+	for (i = 0; i < n; i++)
+		if (kipc_nl_put_endpoint(skb, KIPC_ENDPOINT_ROLE_SENDER,
+					 pids[i]))
+			goto cancel;
+	if (nla_put_u32(skb, KIPC_A_CHAN_SENDERS, st.senders) ||
+	    nla_put_u32(skb, KIPC_A_CHAN_LIVE_SENDERS, st.live_senders) ||
+	    nla_put_u32(skb, KIPC_A_CHAN_DEPTH, st.depth) ||
+	    PUT64(MESSAGES, st.messages) || PUT64(BYTES, st.bytes) ||
+	    PUT64(RX_WAITS, st.rx_waits) || PUT64(TX_WAITS, st.tx_waits) ||
+	    PUT64(RX_WAKEUPS, st.rx_wakeups) ||
+	    PUT64(TX_WAKEUPS, st.tx_wakeups) ||
+	    PUT64(EMPTY, st.empty) || PUT64(FULL, st.full) ||
+	    PUT64(CONNECTS, st.connects) || PUT64(MEMORY, st.memory) ||
+	    nla_put_u8(skb, KIPC_A_CHAN_RX_CLOSED, st.rx_closed))
+		goto cancel;
+#undef PUT64
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
 
 static int kipc_nl_chan_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct kipc_nl_viewer viewer;
+	struct kipc_chan *chan;
+	struct sk_buff *msg;
+	unsigned long id;
+	u32 *pids;
+	int ret;
+
 	if (!info->attrs[KIPC_A_CHAN_ID]) {
 		NL_SET_ERR_MSG(info->extack, "a channel id is required");
 		return -EINVAL;
 	}
-	return -ENOENT;
+	id = nla_get_u64(info->attrs[KIPC_A_CHAN_ID]);
+	if (id > U32_MAX)
+		return -ENOENT;
+	kipc_nl_viewer_init(&viewer, skb);
+	chan = kipc_chan_find_next(&id);
+	if (!chan)
+		return -ENOENT;
+	ret = -ENOENT;
+	if (id != nla_get_u64(info->attrs[KIPC_A_CHAN_ID]) ||
+	    !kipc_nl_may_see_chan(&viewer, chan))
+		goto out_put;
+	ret = -ENOMEM;
+	pids = kcalloc(KIPC_NL_CHAN_ENDPOINTS, sizeof(*pids), GFP_KERNEL);
+	if (!pids)
+		goto out_put;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto out_pids;
+	ret = kipc_nl_fill_chan(msg, chan, info->snd_portid, info->snd_seq, 0,
+				pids);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out_pids;
+	}
+	ret = genlmsg_reply(msg, info);
+out_pids:
+	kfree(pids);
+out_put:
+	kipc_chan_put(chan);
+	return ret;
 }
 
 static int kipc_nl_chan_get_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
-	return 0;
+	struct kipc_nl_dump_ctx *ctx = kipc_nl_dump_ctx(cb);
+	unsigned long id = ctx->next_id;
+	struct kipc_chan *chan;
+	int ret = 0;
+	u32 *pids;
+
+	pids = kcalloc(KIPC_NL_CHAN_ENDPOINTS, sizeof(*pids), GFP_KERNEL);
+	if (!pids)
+		return -ENOMEM;
+	while ((chan = kipc_chan_find_next(&id))) {
+		if (kipc_nl_may_see_chan(&ctx->viewer, chan))
+			ret = kipc_nl_fill_chan(skb, chan,
+						NETLINK_CB(cb->skb).portid,
+						cb->nlh->nlmsg_seq,
+						NLM_F_MULTI, pids);
+		kipc_chan_put(chan);
+		if (ret)
+			break;
+		id++;
+	}
+	kfree(pids);
+	ctx->next_id = id;
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
 }
 
 /* Events */

@@ -44,9 +44,10 @@ enum kipc_stats_err {
  *
  * Every member is a u64 that only grows, so that kipc_stats_read() can sum
  * the copies member by member.  Each CPU writes only its own copy, with
- * this_cpu_*() (preemption safe, no lock); readers read the copies of all
- * CPUs without a lock: a sum may miss an increment in flight, never tear
- * (kipc is 64-bit only, see Kbuild).
+ * this_cpu_*() or with preemption disabled (no lock; nothing counts from
+ * interrupts); readers read the copies of all CPUs without a lock: a sum
+ * may miss an increment in flight, never tear (64-bit words on the 64-bit
+ * kernels kipc is built for).
  */
 struct kipc_stats {
 	u64 door_created;
@@ -58,6 +59,7 @@ struct kipc_stats {
 	u64 door_queued;
 	u64 door_depletions;
 	u64 door_unrefs;
+	u64 chan_created;
 	u64 events_dropped;
 	u64 hist_sum_ns;
 	u64 hist[KIPC_STATS_HIST_BUCKETS];
@@ -110,37 +112,47 @@ static inline u64 kipc_stats_call_start(void)
 
 /*
  * A door call that started at @start (kipc_stats_call_start()) ended with
- * @error, having passed @in argument bytes and @out result bytes.
+ * @error, having passed @in argument bytes and @out result bytes.  Called
+ * with preemption disabled (the caller is updating its door's per-CPU
+ * counters too): plain additions to this CPU's copy, no per-access
+ * preemption games.
  */
 static inline void kipc_stats_door_call(u64 start, int error, u64 in, u64 out)
 {
+	struct kipc_stats *s = this_cpu_ptr(&kipc_stats);
 	u64 ns;
 
-	kipc_stats_inc(door_calls);
+	s->door_calls++;
 	if (error) {
-		kipc_stats_inc(door_errors[kipc_stats_err_of(error)]);
+		s->door_errors[kipc_stats_err_of(error)]++;
 		return;
 	}
-	kipc_stats_add(door_bytes_in, in);
-	kipc_stats_add(door_bytes_out, out);
+	s->door_bytes_in += in;
+	s->door_bytes_out += out;
 	/* Switched on during the call: no start time to measure from. */
 	if (!start)
 		return;
 	ns = local_clock() - start;
-	kipc_stats_inc(hist[ns ? ilog2(ns) : 0]);
-	kipc_stats_add(hist_sum_ns, ns);
+	s->hist[ns ? ilog2(ns) : 0]++;
+	s->hist_sum_ns += ns;
 }
 
 void kipc_stats_read(struct kipc_stats *sum);
 
+/* One counter summed over the CPUs: kipc_stats_sum(chan_created). */
+#define kipc_stats_sum(member) ({					\
+	u64 __sum = 0;							\
+	int __cpu;							\
+									\
+	for_each_possible_cpu(__cpu)					\
+		__sum += READ_ONCE(per_cpu_ptr(&kipc_stats, __cpu)->member); \
+	__sum;								\
+})
+
 /* Doors alive (created and not yet freed), kept by door.c. */
 unsigned long kipc_door_count_live(void);
 
-/*
- * The channels' part of the global counters.  Channels are not merged yet:
- * until they are, there are none, and this is the whole interface the
- * netlink family needs from them (with a dump of struct kipc_chan_stats).
- */
+/* The channels' part of the global counters (channel_stats.c). */
 struct kipc_chan_totals {
 	u64 created;
 	u64 live;
@@ -153,10 +165,6 @@ struct kipc_chan_totals {
 	u64 memory_limit;
 };
 
-static inline void kipc_chan_read_totals(struct kipc_chan_totals *t,
-					 kuid_t uid)
-{
-	memset(t, 0, sizeof(*t));
-}
+void kipc_chan_read_totals(struct kipc_chan_totals *t, kuid_t uid);
 
 #endif /* _KIPC_STATS_H */
