@@ -282,6 +282,10 @@ struct kipc_xfer {
  * @rbuf:	the caller's result buffer, pinned when larger than the
  *		inline buffer
  * @in_place:	the results were copied straight into @rbuf
+ * @submitted:	local_clock() when it was handed to a server thread, or
+ *		queued while statistics are on (else 0): the start of the
+ *		round trip the statistics time.  Written by the submitter,
+ *		read by the caller
  * @inline_buf:	small arguments, then small results
  */
 struct kipc_inv {
@@ -302,6 +306,7 @@ struct kipc_inv {
 	struct kipc_xfer results;
 	struct kipc_xfer rbuf;
 	bool in_place;
+	u64 submitted;
 	u8 inline_buf[KIPC_DOOR_INLINE];
 };
 

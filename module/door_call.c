@@ -217,7 +217,8 @@ out_free:
 }
 
 /*
- * Count a call of @door that started at @start and ended with @ret, with
+ * Count a call of @door that was submitted at @start (0: unknown) and
+ * ended with @ret, with
  * @in argument and @out result bytes: the door's own counters and the
  * global ones, unless counting is off.
  */
@@ -247,7 +248,7 @@ long kipc_door_call(struct kipc_door *door, struct kipc_door_call __user *u)
 	struct kipc_door_call c;
 	struct task_struct *server = NULL;
 	struct kipc_inv *inv;
-	u64 start;
+	u64 start = 0;
 	int ret;
 
 	if (copy_from_user(&c, u, sizeof(c)))
@@ -255,7 +256,6 @@ long kipc_door_call(struct kipc_door *door, struct kipc_door_call __user *u)
 	if (c.flags & ~KIPC_CALL_FLAGS ||
 	    memchr_inv(c.reserved, 0, sizeof(c.reserved)))
 		return -EINVAL;
-	start = kipc_stats_call_start();
 	ret = kipc_door_call_check(door, &c);
 	if (ret)
 		goto out_count;
@@ -316,6 +316,7 @@ long kipc_door_call(struct kipc_door *door, struct kipc_door_call __user *u)
 
 out_put:
 	kfree(descs);
+	start = inv->submitted;
 	kipc_inv_put(inv);
 out_count:
 	kipc_door_count(door, start, ret, c.data_size, ret ? 0 : c.result_size);

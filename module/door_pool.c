@@ -67,6 +67,7 @@ static void kipc_inv_init(struct kipc_inv *inv, struct kipc_door *door)
 	memset(&inv->results, 0, sizeof(inv->results));
 	memset(&inv->rbuf, 0, sizeof(inv->rbuf));
 	inv->in_place = false;
+	inv->submitted = 0;
 }
 
 /*
@@ -229,7 +230,9 @@ static int __kipc_pool_submit(struct kipc_pool *pool, struct kipc_inv *inv,
 		list_del_init(&thr->idle_node);
 		pool->nr_idle--;
 		kipc_pool_assign(pool, thr, inv);
+		/* The time serves the spin heuristics and the statistics. */
 		thr->assigned_at = local_clock();
+		inv->submitted = thr->assigned_at;
 		boost = kipc_pool_must_boost(thr, inv);
 		thr->boost_pending = boost;
 		if (server) {
@@ -249,10 +252,13 @@ static int __kipc_pool_submit(struct kipc_pool *pool, struct kipc_inv *inv,
 
 	/* A call (not a notification, nor a second try) was handed or queued. */
 	if (!requeue && !inv->unref && kipc_stats_on()) {
-		if (thr)
+		if (thr) {
 			kipc_stats_inc(door_handoffs);
-		else
+		} else {
 			kipc_stats_inc(door_queued);
+			/* Read only by the caller, which is us. */
+			inv->submitted = local_clock();
+		}
 	}
 
 	if (thr) {

@@ -104,15 +104,9 @@ static inline enum kipc_stats_err kipc_stats_err_of(int error)
 	}
 }
 
-/* When a door call started, for the histogram: 0 when not counting. */
-static inline u64 kipc_stats_call_start(void)
-{
-	return kipc_stats_on() ? local_clock() : 0;
-}
-
 /*
- * A door call that started at @start (kipc_stats_call_start()) ended with
- * @error, having passed @in argument bytes and @out result bytes.  Called
+ * A door call handed to its pool at @start (local_clock(); 0: unknown)
+ * ended with @error, having passed @in argument bytes and @out result bytes.  Called
  * with preemption disabled (the caller is updating its door's per-CPU
  * counters too): plain additions to this CPU's copy, no per-access
  * preemption games.
@@ -129,7 +123,7 @@ static inline void kipc_stats_door_call(u64 start, int error, u64 in, u64 out)
 	}
 	s->door_bytes_in += in;
 	s->door_bytes_out += out;
-	/* Switched on during the call: no start time to measure from. */
+	/* Queued while counting was off: no start time to measure from. */
 	if (!start)
 		return;
 	ns = local_clock() - start;
