@@ -648,14 +648,8 @@ static void *shared_page(void)
 static int64_t user_limit(void)
 {
 	struct kipc_chan_limits lim;
-	struct kipc k;
-	int ret;
 
-	if (chan_ctx(&k))
-		return -1;
-	ret = kipc_chan_limits(&k, &lim);
-	kipc_close(&k);
-	return ret ? -1 : (int64_t)lim.user_limit;
+	return chan_limits_now(&lim) ? -1 : (int64_t)lim.user_limit;
 }
 
 #define QMAX	64
