@@ -66,20 +66,32 @@ static inline void kipc_chan_cpu_relax(void)
 bool kipc_chan_spin(bool (*ready)(void *arg), void *arg, int64_t spin_ns,
 		    int64_t timeout_ns, uint64_t deadline)
 {
-	uint64_t until;
+	uint64_t until = 0;
 
 	if (spin_ns <= 0 || !timeout_ns)
 		return false;
-	until = kipc_chan_now() + (uint64_t)spin_ns;
-	if (timeout_ns > 0 && deadline < until)
-		until = deadline;
 	for (unsigned int i = 1;; i++) {
 		if (ready(arg))
 			return true;
 		kipc_chan_cpu_relax();
-		/* The clock is cheap (vDSO) but not free: look now and then. */
-		if (!(i % 64) && kipc_chan_now() >= until)
+		/*
+		 * The clock is cheap (vDSO) but not free, and far from cheap
+		 * where the vDSO cannot read it (an HPET clocksource: a
+		 * system call and an emulated device read): look now and
+		 * then, and not at all when the other side answers at once,
+		 * as it does while it streams.  The first look starts the
+		 * spin's time, which is thus KIPC_CHAN_SPIN_CHECK pauses
+		 * longer than @spin_ns.
+		 */
+		if (i % KIPC_CHAN_SPIN_CHECK)
+			continue;
+		if (!until) {
+			until = kipc_chan_now() + (uint64_t)spin_ns;
+			if (timeout_ns > 0 && deadline < until)
+				until = deadline;
+		} else if (kipc_chan_now() >= until) {
 			return false;
+		}
 	}
 }
 

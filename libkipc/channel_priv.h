@@ -42,6 +42,9 @@ int64_t kipc_chan_remaining(int64_t timeout_ns, uint64_t deadline);
 bool kipc_chan_spin(bool (*ready)(void *arg), void *arg, int64_t spin_ns,
 		    int64_t timeout_ns, uint64_t deadline);
 
+/* Pauses between two looks at the clock while spinning. */
+#define KIPC_CHAN_SPIN_CHECK	64
+
 /* KIPC_CHAN_SPIN_DEFAULT_NS, or 0 on a machine with one CPU online. */
 int64_t kipc_chan_default_spin(void);
 

@@ -106,7 +106,10 @@ void kipc_chan_user_put(struct kipc_chan_user *user)
 /* The limit in pages, 0 when there is none. */
 unsigned long kipc_chan_user_limit(void)
 {
-	return READ_ONCE(chan_user_limit_kb) >> (PAGE_SHIFT - 10);
+	unsigned long kb = READ_ONCE(chan_user_limit_kb);
+
+	/* Whole pages, rounded down; a limit under a page is not 0. */
+	return kb ? max(kb >> (PAGE_SHIFT - 10), 1UL) : 0;
 }
 
 int kipc_chan_user_charge(struct kipc_chan_user *user, unsigned long pages,
@@ -115,9 +118,6 @@ int kipc_chan_user_charge(struct kipc_chan_user *user, unsigned long pages,
 	unsigned long limit = kipc_chan_user_limit();
 	long old = atomic_long_read(&user->pages), new;
 
-	/* Unlimited means unlimited: a limit under a page is not 0. */
-	if (!limit && READ_ONCE(chan_user_limit_kb))
-		limit = 1;
 	do {
 		new = old + pages;
 		if (!exempt && limit && new > limit)

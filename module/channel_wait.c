@@ -50,18 +50,18 @@
  */
 static bool kipc_chan_rx_ready_locked(struct kipc_chan *chan, bool *eof)
 {
+	bool table_changed = chan->gen != chan->gen_seen;
 	struct kipc_chan_seg *seg;
 
 	*eof = false;
-	if (chan->gen != chan->gen_seen)
-		return true;
 	list_for_each_entry(seg, &chan->senders, node) {
 		/* Untrusted values: only ever compared. */
 		if (READ_ONCE(seg->tx->tail) != READ_ONCE(seg->rx->head))
 			return true;
 	}
+	/* The end is reported with the table change that may bring it. */
 	*eof = chan->no_writers;
-	return *eof;
+	return table_changed || *eof;
 }
 
 /* Whether a sender has buffers back on its release ring. */

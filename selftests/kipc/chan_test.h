@@ -152,32 +152,34 @@ static inline int chan_create_raw(int ctx, struct kipc_chan_create *c)
 	return kipc_test_ioctl(ctx, KIPC_IOC_CHAN_CREATE, c);
 }
 
+/* The module's KIPC_IOC_CHAN_LIMITS answer, through a fresh context. */
+static inline int chan_limits_now(struct kipc_chan_limits *lim)
+{
+	struct kipc k;
+	int ret;
+
+	ret = chan_ctx(&k);
+	if (ret)
+		return ret;
+	ret = kipc_chan_limits(&k, lim);
+	kipc_close(&k);
+	return ret;
+}
+
 /* Bytes charged to the caller's user, or -1. */
 static inline int64_t chan_user_usage(void)
 {
 	struct kipc_chan_limits lim;
-	struct kipc k;
-	int ret;
 
-	if (chan_ctx(&k))
-		return -1;
-	ret = kipc_chan_limits(&k, &lim);
-	kipc_close(&k);
-	return ret ? -1 : (int64_t)lim.user_usage;
+	return chan_limits_now(&lim) ? -1 : (int64_t)lim.user_usage;
 }
 
 /* Channels alive in the system, or -1. */
 static inline int64_t chan_count(void)
 {
 	struct kipc_chan_limits lim;
-	struct kipc k;
-	int ret;
 
-	if (chan_ctx(&k))
-		return -1;
-	ret = kipc_chan_limits(&k, &lim);
-	kipc_close(&k);
-	return ret ? -1 : (int64_t)lim.channels;
+	return chan_limits_now(&lim) ? -1 : (int64_t)lim.channels;
 }
 
 /*
