@@ -775,8 +775,10 @@ static long kipc_chan_detach_ioctl(struct kipc_chan *chan,
 	if (!seg)
 		return -ENOENT;
 	wake_up_all(&seg->wq);
-	if (ended)
+	if (ended) {
 		kipc_chan_wake_receiver(chan);
+		kipc_chan_event(chan, KIPC_EVENT_TYPE_CHAN_PEER_CLOSED);
+	}
 	if (put_ep_mem)
 		kipc_chan_seg_put_mem(seg);
 	kipc_chan_seg_put_mem(seg);

@@ -49,7 +49,7 @@ enum kipc_door_attrs {
  *   door and left no idle thread in its pool.
  * @KIPC_EVENT_TYPE_CHAN_CREATED: A channel was created.
  * @KIPC_EVENT_TYPE_CHAN_PEER_CLOSED: The receiver or the last sender of a
- *   channel went away.
+ *   channel went away (closed, unmapped or detached by the receiver).
  */
 enum kipc_event_type {
 	KIPC_EVENT_TYPE_DOOR_CREATED = 1,
