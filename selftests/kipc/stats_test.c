@@ -766,6 +766,152 @@ TEST(channels_are_counted_dumped_and_reported)
 		SKIP(return, "channel events need CAP_SYS_ADMIN");
 }
 
+TEST(peer_closed_when_the_receiver_detaches_the_last_sender)
+{
+	struct kipc_stats_event ev;
+	struct kipc_chan_rx rx;
+	struct kipc_chan_tx tx;
+	struct kipc_stats *s;
+	struct kipc k;
+	uint64_t id;
+	int conn;
+
+	KIPC_REQUIRE_STATS(s);
+	if (geteuid())
+		SKIP(return, "channel events need CAP_SYS_ADMIN");
+	if (chan_ctx(&k))
+		SKIP(return, "kipc.ko does not offer channels");
+	ASSERT_EQ(0, kipc_stats_subscribe(s));
+	ASSERT_EQ(0, chan_make(&k, NULL, &rx, &conn));
+	ASSERT_EQ(0, expect_event(s, KIPC_STATS_EV_CHAN_CREATED, 0, &ev));
+	id = ev.chan_id;
+	ASSERT_EQ(0, kipc_chan_connect(&tx, conn));
+	close(conn);
+	ASSERT_EQ(0, chan_traffic(&tx, &rx, 1, 64));
+	/* The sender is still open: only the receiver ends the channel. */
+	ASSERT_EQ(0, kipc_chan_disconnect(&rx, tx.id));
+	ASSERT_EQ(0, expect_event(s, KIPC_STATS_EV_CHAN_PEER_CLOSED, 0, &ev));
+	EXPECT_EQ(id, ev.chan_id);
+	EXPECT_EQ(getpid(), ev.pid);
+	/* Its own close afterwards ends nothing more. */
+	kipc_chan_tx_close(&tx);
+	EXPECT_EQ(-ETIMEDOUT, kipc_stats_event(s, &ev, 200));
+	kipc_chan_rx_close(&rx);
+	kipc_close(&k);
+	kipc_stats_close(s);
+}
+
+/* Every channel in a dump: how many, and whether @id was among them. */
+struct chan_census {
+	uint64_t id;
+	unsigned int total;
+	bool found;
+	uint32_t uid;
+};
+
+static int census(const struct kipc_stats_chan *c, void *arg)
+{
+	struct chan_census *cc = arg;
+
+	cc->total++;
+	if (c->id == cc->id) {
+		cc->found = true;
+		cc->uid = c->uid;
+	}
+	return 0;
+}
+
+/* The id of the only channel of this process in a dump, or 0. */
+static uint64_t my_chan_id(struct kipc_stats *s)
+{
+	struct chan_seen seen = { .pid = getpid() };
+
+	if (kipc_stats_chans(s, collect_chan, &seen) || seen.mine != 1)
+		return 0;
+	return seen.chan.id;
+}
+
+/*
+ * In a child, as nobody (@unshare_ipc false) or as root in a new IPC
+ * namespace (true): the parent's channel @theirs is not in the dump, a
+ * channel of our own is, and it is the only one.  Exit codes say which
+ * check failed; 4 means no IPC namespaces.
+ */
+static int chan_visibility_child(uint64_t theirs, bool unshare_ipc)
+{
+	struct chan_census cc = { .id = theirs };
+	struct kipc_chan_rx rx;
+	struct kipc_stats *s;
+	struct kipc k;
+	uint64_t mine;
+	int conn;
+
+	if (unshare_ipc ? unshare(CLONE_NEWIPC) : !chan_become_nobody())
+		return unshare_ipc ? 4 : 10;
+	if (kipc_stats_open(&s))
+		return 11;
+	if (kipc_stats_chans(s, census, &cc) || cc.found || cc.total)
+		return 12;
+	if (chan_ctx(&k) || chan_make(&k, NULL, &rx, &conn))
+		return 13;
+	mine = my_chan_id(s);
+	if (!mine || mine == theirs)
+		return 14;
+	cc = (struct chan_census){ .id = mine };
+	if (kipc_stats_chans(s, census, &cc) || !cc.found || cc.total != 1 ||
+	    cc.uid != geteuid())
+		return 15;
+	close(conn);
+	kipc_chan_rx_close(&rx);
+	kipc_close(&k);
+	kipc_stats_close(s);
+	return 0;
+}
+
+static int chan_unprivileged_child(uint64_t theirs)
+{
+	return chan_visibility_child(theirs, false);
+}
+
+static int chan_ipcns_child(uint64_t theirs)
+{
+	return chan_visibility_child(theirs, true);
+}
+
+TEST(channels_are_seen_by_their_owner_and_namespace_only)
+{
+	struct chan_census cc;
+	struct kipc_chan_rx rx;
+	struct kipc_stats *s;
+	struct kipc k;
+	uint64_t theirs;
+	int conn, ret;
+
+	KIPC_REQUIRE_STATS(s);
+	if (geteuid())
+		SKIP(return, "needs root to become another user");
+	if (chan_ctx(&k))
+		SKIP(return, "kipc.ko does not offer channels");
+	ASSERT_EQ(0, chan_make(&k, NULL, &rx, &conn));
+	theirs = my_chan_id(s);
+	ASSERT_NE(0, theirs);
+	/* An administrator sees it. */
+	cc = (struct chan_census){ .id = theirs };
+	ASSERT_EQ(0, kipc_stats_chans(s, census, &cc));
+	EXPECT_TRUE(cc.found);
+	EXPECT_EQ(0, cc.uid);
+
+	EXPECT_EQ(0, run_child(chan_unprivileged_child, theirs));
+	ret = run_child(chan_ipcns_child, theirs);
+	close(conn);
+	kipc_chan_rx_close(&rx);
+	kipc_close(&k);
+	kipc_stats_close(s);
+	if (ret == 4)
+		SKIP(return, "no IPC namespaces");
+	EXPECT_EQ(0, ret);
+}
+
 TEST(no_events_without_subscription)
 {
 	struct kipc_stats_event ev;
@@ -893,25 +1039,31 @@ static uint64_t json_number(const char *json, const char *key)
 	return p ? strtoull(json_ws(p + strlen(pat)), NULL, 10) : UINT64_MAX;
 }
 
-TEST(kipcstat_json_matches_the_library)
+/* Where kipcstat is: installed, in the build tree, or beside the test. */
+static const char *kipcstat_path(void)
 {
 	static const char *const tools[] = {
 		"/usr/bin/kipcstat", "../../tools/kipcstat", "./kipcstat",
 	};
+
+	for (unsigned int i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
+		if (!access(tools[i], X_OK))
+			return tools[i];
+	return NULL;
+}
+
+TEST(kipcstat_json_matches_the_library)
+{
 	struct kipc_stats_global g;
 	struct kipc_stats *s;
-	const char *tool = NULL;
+	const char *tool;
 	struct served sv;
 	char cmd[128], *json;
 	size_t len = 0, cap = 1 << 20;
 	FILE *f;
 
 	KIPC_REQUIRE_STATS(s);
-	for (unsigned int i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
-		if (!access(tools[i], X_OK)) {
-			tool = tools[i];
-			break;
-		}
+	tool = kipcstat_path();
 	if (!tool)
 		SKIP(return, "kipcstat is not installed");
 	ASSERT_EQ(0, served_start(&sv, PROC_NULL, 0, 1));
@@ -992,6 +1144,183 @@ static char *run_output(const char *cmd)
  * its numbers are the library's.  The spec's schema validation runs on
  * the host (scripts/ynl.sh check): the guest has no jsonschema.
  */
+/* kipcstat running with @args, its output on *@out; its pid or -1. */
+static pid_t kipcstat_start(const char *tool, char *const args[], int *out)
+{
+	char *argv[8] = { (char *)tool };
+	int p[2];
+	pid_t pid;
+
+	for (int i = 0; args[i] && i < 6; i++)
+		argv[i + 1] = args[i];
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (!pid) {
+		dup2(p[1], STDOUT_FILENO);
+		execv(tool, argv);
+		_exit(127);
+	}
+	close(p[1]);
+	*out = p[0];
+	return pid;
+}
+
+/* Lines of output of a child, read with a timeout. */
+struct lines {
+	int fd;
+	size_t len;
+	char buf[1 << 16];
+	char line[1 << 16];
+};
+
+/*
+ * The next line of @l into l->line, newline dropped: 0, -ETIMEDOUT when
+ * none is complete within @ms, -EPIPE at the end of the output.
+ */
+static int next_line(struct lines *l, int ms)
+{
+	struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
+	char *nl;
+	ssize_t r;
+
+	for (;;) {
+		nl = memchr(l->buf, '\n', l->len);
+		if (nl) {
+			size_t n = nl - l->buf;
+
+			memcpy(l->line, l->buf, n);
+			l->line[n] = 0;
+			l->len -= n + 1;
+			memmove(l->buf, nl + 1, l->len);
+			return 0;
+		}
+		if (l->len == sizeof(l->buf))
+			return -E2BIG;
+		if (poll(&pfd, 1, ms) <= 0)
+			return -ETIMEDOUT;
+		r = read(l->fd, l->buf + l->len, sizeof(l->buf) - l->len);
+		if (r <= 0)
+			return -EPIPE;
+		l->len += r;
+	}
+}
+
+static int kipcstat_stop(pid_t pid, struct lines *l)
+{
+	int ret;
+
+	kill(pid, SIGTERM);
+	ret = chan_wait_child(pid);
+	close(l->fd);
+	return ret;
+}
+
+TEST(kipcstat_refreshes_every_interval)
+{
+	static struct lines l;
+	char *args[] = { "-j", "-w", "1", NULL };
+	struct kipc_stats *s;
+	const char *tool;
+	uint64_t first, calls = 0;
+	struct served sv;
+	pid_t pid;
+
+	KIPC_REQUIRE_STATS(s);
+	tool = kipcstat_path();
+	if (!tool)
+		SKIP(return, "kipcstat is not installed");
+	ASSERT_EQ(0, served_start(&sv, PROC_NULL, 0, 1));
+	ASSERT_EQ(0, wait_idle(s, sv.id, 1));
+	pid = kipcstat_start(tool, args, &l.fd);
+	ASSERT_LT(0, pid);
+	/* One JSON object per line, every second. */
+	ASSERT_EQ(0, next_line(&l, 10000));
+	EXPECT_EQ(0, *json_ws(json_value(l.line, 0)));
+	first = json_number(l.line, "door_calls");
+	ASSERT_NE(UINT64_MAX, first);
+	for (int i = 0; i < 5; i++)
+		ASSERT_EQ(0, door_call(sv.door, NULL, 0, NULL, 0, NULL));
+	/* A later refresh shows exactly the five calls. */
+	for (int i = 0; i < 10 && calls != first + 5; i++) {
+		ASSERT_EQ(0, next_line(&l, 5000));
+		calls = json_number(l.line, "door_calls");
+		ASSERT_LE(calls, first + 5);
+	}
+	EXPECT_EQ(first + 5, calls);
+	/* It stops on SIGTERM, successfully. */
+	EXPECT_EQ(0, kipcstat_stop(pid, &l));
+	served_stop(&sv);
+	kipc_stats_close(s);
+}
+
+/* A door created and revoked by a child process. */
+static int door_of_a_child(uint64_t unused)
+{
+	struct served sv;
+
+	(void)unused;
+	if (served_start(&sv, PROC_NULL, 0, 0) || kipc_door_revoke(sv.door))
+		return 1;
+	served_stop(&sv);
+	return 0;
+}
+
+TEST(kipcstat_follows_events)
+{
+	static struct lines l;
+	char pidarg[16], id[64];
+	char *args[] = { "-j", "-e", "-p", pidarg, NULL };
+	struct kipc_stats *s;
+	struct served sv;
+	const char *tool;
+	int ret = -ETIMEDOUT;
+	pid_t pid;
+
+	KIPC_REQUIRE_STATS(s);
+	if (geteuid())
+		SKIP(return, "the events group needs CAP_SYS_ADMIN");
+	tool = kipcstat_path();
+	if (!tool)
+		SKIP(return, "kipcstat is not installed");
+	snprintf(pidarg, sizeof(pidarg), "%d", getpid());
+	pid = kipcstat_start(tool, args, &l.fd);
+	ASSERT_LT(0, pid);
+	/* It subscribes when it is ready: create doors until one shows. */
+	for (int i = 0; i < 50 && ret == -ETIMEDOUT; i++) {
+		ASSERT_EQ(0, served_start(&sv, PROC_NULL, 0, 0));
+		served_stop(&sv);
+		ret = next_line(&l, 200);
+	}
+	ASSERT_EQ(0, ret);
+	while (!next_line(&l, 500))
+		;
+
+	/* The filter: a door of another process does not show. */
+	ASSERT_EQ(0, run_child(door_of_a_child, 0));
+	/* Ours does, created and then revoked. */
+	ASSERT_EQ(0, served_start(&sv, PROC_NULL, 0, 0));
+	snprintf(id, sizeof(id), "\"door_id\": %llu,",
+		 (unsigned long long)sv.id);
+	ASSERT_EQ(0, next_line(&l, 5000));
+	EXPECT_EQ(0, *json_ws(json_value(l.line, 0)));
+	EXPECT_TRUE(strstr(l.line, "\"event\": \"door-created\"") != NULL);
+	EXPECT_TRUE(strstr(l.line, id) != NULL);
+	EXPECT_EQ(getpid(), (pid_t)json_number(l.line, "pid"));
+	ASSERT_EQ(0, kipc_door_revoke(sv.door));
+	ASSERT_EQ(0, next_line(&l, 5000));
+	EXPECT_TRUE(strstr(l.line, "\"event\": \"door-revoked\"") != NULL);
+	EXPECT_TRUE(strstr(l.line, id) != NULL);
+	served_stop(&sv);
+	EXPECT_EQ(0, kipcstat_stop(pid, &l));
+	kipc_stats_close(s);
+}
+
 TEST(ynl_reads_the_family)
 {
 	struct kipc_stats_global g;
