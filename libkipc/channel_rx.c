@@ -422,24 +422,38 @@ int kipc_chan_recv_wait(struct kipc_chan_rx *rx, struct kipc_chan_msg *msgs,
 int kipc_chan_release_batch(struct kipc_chan_rx *rx,
 			    const struct kipc_chan_msg *msgs, unsigned int n)
 {
-	struct kipc_chan_peer *p;
+	struct kipc_chan_peer *p = NULL;
+	uint32_t peer = UINT32_MAX, rt = 0;
+	bool mixed = false, flagged = false;
 	unsigned int i;
 
 	/*
 	 * All or nothing: entries are written as they are checked, and only
-	 * published (or undone) once all are.
+	 * published (or undone) once all are.  A run of messages of one
+	 * sender (a batch usually is one) keeps its release tail at hand.
 	 */
 	for (i = 0; i < n; i++) {
-		if (msgs[i].peer >= rx->nr_peers)
+		if (msgs[i].peer != peer) {
+			if (p) {
+				p->rel_tail_priv = rt;
+				mixed = true;
+			}
+			if (msgs[i].peer >= rx->nr_peers)
+				break;
+			peer = msgs[i].peer;
+			p = &rx->peers[peer];
+			rt = p->rel_tail_priv;
+			flagged |= p->flags != 0;
+		}
+		/* Never more releases than messages received. */
+		if (p->id != msgs[i].sender || rt == p->head_priv)
 			break;
-		p = &rx->peers[msgs[i].peer];
-		if (p->id != msgs[i].sender ||
-		    p->rel_tail_priv == p->head_priv)
-			break;
-		__atomic_store_n(&p->rel_ring[p->rel_tail_priv & rx->mask],
-				 msgs[i].id, __ATOMIC_RELAXED);
-		p->rel_tail_priv++;
+		__atomic_store_n(&p->rel_ring[rt & rx->mask], msgs[i].id,
+				 __ATOMIC_RELAXED);
+		rt++;
 	}
+	if (p)
+		p->rel_tail_priv = rt;
 	if (i < n) {
 		while (i--)
 			rx->peers[msgs[i].peer].rel_tail_priv--;
@@ -448,16 +462,18 @@ int kipc_chan_release_batch(struct kipc_chan_rx *rx,
 	for (i = 0; i < n; i++) {
 		p = &rx->peers[msgs[i].peer];
 		/* One publication per run of messages of the same sender. */
-		if (i + 1 < n && msgs[i + 1].peer == msgs[i].peer)
+		if (mixed && i + 1 < n && msgs[i + 1].peer == msgs[i].peer)
 			continue;
 		__atomic_store_n(p->rel_tail, p->rel_tail_priv,
 				 __ATOMIC_RELEASE);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (__atomic_load_n(p->tx_wakeup, __ATOMIC_RELAXED))
 			kipc_chan__wake_tx(rx, p);
+		if (!mixed)
+			break;
 	}
 	/* Last, as it may forget a sender named again later in @msgs. */
-	for (i = 0; i < n; i++) {
+	for (i = 0; flagged && i < n; i++) {
 		p = &rx->peers[msgs[i].peer];
 		if (p->flags && p->rel_tail_priv == p->head_priv)
 			kipc_chan__peer_idle(rx, p);

@@ -149,13 +149,19 @@ void kipc_chan_tx_close(struct kipc_chan_tx *tx)
 	tx->fd = -1;
 }
 
+/* The bits of one bitmap word for @n units from bit @bit (@bit + @n <= 64). */
+static inline uint64_t kipc_chan_bits(uint32_t bit, uint32_t n)
+{
+	return (n == 64 ? ~0ULL : (1ULL << n) - 1) << bit;
+}
+
 /* Mark units [@start, @start + @n) used (@set) or free. */
-static void kipc_chan_mark(uint64_t *bitmap, uint32_t start, uint32_t n,
-			   bool set)
+static inline void kipc_chan_mark(uint64_t *bitmap, uint32_t start,
+				  uint32_t n, bool set)
 {
 	while (n) {
 		uint32_t bit = start % 64, len = 64 - bit < n ? 64 - bit : n;
-		uint64_t m = (len == 64 ? ~0ULL : (1ULL << len) - 1) << bit;
+		uint64_t m = kipc_chan_bits(bit, len);
 
 		if (set)
 			bitmap[start / 64] |= m;
@@ -164,6 +170,21 @@ static void kipc_chan_mark(uint64_t *bitmap, uint32_t start, uint32_t n,
 		start += len;
 		n -= len;
 	}
+}
+
+/* Whether units [@start, @start + @n) are all free. */
+static inline bool kipc_chan_range_free(const uint64_t *bitmap,
+					uint32_t start, uint32_t n)
+{
+	while (n) {
+		uint32_t bit = start % 64, len = 64 - bit < n ? 64 - bit : n;
+
+		if (bitmap[start / 64] & kipc_chan_bits(bit, len))
+			return false;
+		start += len;
+		n -= len;
+	}
+	return true;
 }
 
 /* The first run of @need free units in [@from, @to), or @to. */
@@ -221,6 +242,44 @@ static bool kipc_chan_alloc(struct kipc_chan_tx *tx, size_t size,
 	return true;
 }
 
+/*
+ * Streaming's common case: the next @n loans all fit, one after the other,
+ * right at the cursor.  Carve them at once (exactly what @n calls of
+ * kipc_chan_alloc() would do, with one look at the bitmap); 0 when they do
+ * not fit, and nothing was taken.
+ */
+static unsigned int kipc_chan_alloc_run(struct kipc_chan_tx *tx, size_t size,
+					struct kipc_chan_buf *bufs,
+					unsigned int n)
+{
+	uint32_t each = kipc_chan_units(size), c = tx->cursor;
+	uint64_t total;
+
+	if (n > tx->nr_free)
+		n = tx->nr_free;
+	total = (uint64_t)n * each;
+	if (n < 2 || c + total > tx->units ||
+	    !kipc_chan_range_free(tx->bitmap, c, (uint32_t)total))
+		return 0;
+	kipc_chan_mark(tx->bitmap, c, (uint32_t)total, true);
+	for (unsigned int i = 0; i < n; i++, c += each) {
+		uint32_t id = tx->free_ids[tx->nr_free - 1 - i];
+		struct kipc_chan_slot *s = &tx->slots[id];
+
+		s->start = c * KIPC_CHAN_MSG_ALIGN;
+		s->size = each * KIPC_CHAN_MSG_ALIGN;
+		s->state = KIPC_CHAN_SLOT_LOANED;
+		bufs[i].data = tx->pool + s->start;
+		bufs[i].len = (uint32_t)size;
+		bufs[i].cap = s->size;
+		bufs[i].id = id;
+		bufs[i].reserved = 0;
+	}
+	tx->nr_free -= n;
+	tx->cursor = c == tx->units ? 0 : c;
+	return n;
+}
+
 /* Give the buffer of @id back to the pool. */
 static void kipc_chan_free_id(struct kipc_chan_tx *tx, uint32_t id)
 {
@@ -253,36 +312,71 @@ void kipc_chan__trim(struct kipc_chan_tx *tx, struct kipc_chan_slot *s,
 }
 
 /*
+ * Free units [@first, @end) of buffers just taken back.  When they end
+ * where the next loan would start, that loan starts at @first instead:
+ * the pool stays compact.
+ */
+static void kipc_chan_free_run(struct kipc_chan_tx *tx, uint32_t first,
+			       uint32_t end)
+{
+	if (first == end)
+		return;
+	kipc_chan_mark(tx->bitmap, first, end - first, false);
+	if (tx->cursor == (end == tx->units ? 0 : end))
+		tx->cursor = first;
+}
+
+/*
  * Take back what the receiver released.  Returns how many buffers came
  * back, or -EPROTO (sticky) when the receiver's release ring is garbage.
+ * Buffers released in the order they were loaned lie one after the other
+ * in the pool: each such run is freed at once.
  */
 static int kipc_chan_reclaim(struct kipc_chan_tx *tx)
 {
-	uint32_t tail, n, got = 0;
+	uint32_t tail, n, head = tx->rel_head_priv, nr_free = tx->nr_free;
+	uint32_t first = 0, end = 0;
+	int got = 0;
 
 	tail = __atomic_load_n(tx->rel_tail, __ATOMIC_ACQUIRE);
-	n = tail - tx->rel_head_priv;
+	n = tail - head;
 	if (!n)
 		return 0;
 	if (n > tx->depth) {
 		tx->error = -EPROTO;
 		return -EPROTO;
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t id = __atomic_load_n(&tx->rel_ring[(tx->rel_head_priv +
-							     i) & tx->mask],
+	for (; head != tail; head++) {
+		uint32_t id = __atomic_load_n(&tx->rel_ring[head & tx->mask],
 					      __ATOMIC_RELAXED);
+		struct kipc_chan_slot *s;
+		uint32_t start;
 
 		/* Only what was sent and not yet returned comes back. */
-		if (id < tx->depth &&
-		    tx->slots[id].state == KIPC_CHAN_SLOT_SENT) {
-			kipc_chan_free_id(tx, id);
-			got++;
+		if (id >= tx->depth)
+			continue;
+		s = &tx->slots[id];
+		if (s->state != KIPC_CHAN_SLOT_SENT)
+			continue;
+		s->state = KIPC_CHAN_SLOT_FREE;
+		tx->free_ids[nr_free++] = id;
+		got++;
+		start = s->start / KIPC_CHAN_MSG_ALIGN;
+		if (start != end || first == end) {
+			kipc_chan_free_run(tx, first, end);
+			first = start;
+			end = start;
 		}
+		end += s->size / KIPC_CHAN_MSG_ALIGN;
 	}
+	kipc_chan_free_run(tx, first, end);
+	tx->nr_free = nr_free;
+	/* All back: start over at the beginning of the pool. */
+	if (nr_free == tx->depth)
+		tx->cursor = 0;
 	tx->rel_head_priv = tail;
 	__atomic_store_n(tx->rel_head, tail, __ATOMIC_RELEASE);
-	return (int)got;
+	return got;
 }
 
 /* The channel is unusable: the receiver left or cut this sender off. */
@@ -326,6 +420,13 @@ int kipc_chan_loan_batch(struct kipc_chan_tx *tx, size_t size,
 	if (ret)
 		return ret;
 	while (got < n) {
+		unsigned int run = kipc_chan_alloc_run(tx, size, bufs + got,
+						       n - got);
+
+		if (run) {
+			got += run;
+			continue;
+		}
 		if (kipc_chan_alloc(tx, size, &bufs[got])) {
 			bufs[got++].len = (uint32_t)size;
 			continue;
@@ -408,6 +509,7 @@ int kipc_chan_send_batch(struct kipc_chan_tx *tx,
 			 const struct kipc_chan_buf *bufs, unsigned int n)
 {
 	uint64_t bytes = 0;
+	bool trim = false;
 	uint32_t flags;
 	unsigned int i;
 
@@ -418,11 +520,13 @@ int kipc_chan_send_batch(struct kipc_chan_tx *tx,
 	if (tx->error)
 		return tx->error;
 	/*
-	 * Check and claim them all (a buffer given twice fails), or none;
-	 * then describe them: descriptors past the tail are not the
-	 * receiver's to see until the tail moves.
+	 * Check, claim and describe them all (a buffer given twice fails),
+	 * or none: descriptors past the tail are not the receiver's to see
+	 * until the tail moves, so a failure leaves only states to undo.
 	 */
 	for (i = 0; i < n; i++) {
+		struct kipc_chan_desc *d = &tx->ring[(tx->tail_priv + i) &
+						     tx->mask];
 		struct kipc_chan_slot *s;
 
 		if (bufs[i].id >= tx->depth)
@@ -431,24 +535,24 @@ int kipc_chan_send_batch(struct kipc_chan_tx *tx,
 		if (s->state != KIPC_CHAN_SLOT_LOANED || bufs[i].len > s->size)
 			break;
 		s->state = KIPC_CHAN_SLOT_SENT;
+		trim |= bufs[i].len + KIPC_CHAN_MSG_ALIGN <= s->size;
+		d->offset = s->start;
+		d->len = bufs[i].len;
+		d->id = bufs[i].id;
+		d->reserved = 0;
+		bytes += bufs[i].len;
 	}
 	if (i < n) {
 		while (i--)
 			tx->slots[bufs[i].id].state = KIPC_CHAN_SLOT_LOANED;
 		return -EINVAL;
 	}
-	for (i = 0; i < n; i++) {
+	/* Units not needed go back to the pool at once. */
+	for (i = 0; trim && i < n; i++) {
 		struct kipc_chan_slot *s = &tx->slots[bufs[i].id];
-		struct kipc_chan_desc *d = &tx->ring[(tx->tail_priv + i) &
-						     tx->mask];
 
 		if (bufs[i].len + KIPC_CHAN_MSG_ALIGN <= s->size)
 			kipc_chan__trim(tx, s, bufs[i].len);
-		d->offset = s->start;
-		d->len = bufs[i].len;
-		d->id = bufs[i].id;
-		d->reserved = 0;
-		bytes += bufs[i].len;
 	}
 	tx->tail_priv += n;
 	__atomic_store_n(tx->tail, tx->tail_priv, __ATOMIC_RELEASE);

@@ -703,7 +703,14 @@ TEST(fairness)
 		memcpy(&st, msgs[i].data, sizeof(st));
 		count[st.sender]++;
 	}
+	/* All or nothing across senders too: a bad entry late in the batch. */
+	msgs[n - 3].sender ^= 1ULL << 40;
+	EXPECT_EQ(-EINVAL, kipc_chan_release_batch(&rx, msgs, n));
+	msgs[n - 3].sender ^= 1ULL << 40;
 	ASSERT_EQ(0, kipc_chan_release_batch(&rx, msgs, n));
+	/* Each exactly once, and then no more. */
+	EXPECT_EQ(-EINVAL, kipc_chan_release(&rx, &msgs[0]));
+	EXPECT_EQ(-EINVAL, kipc_chan_release(&rx, &msgs[n - 1]));
 	for (int s = 0; s < SENDERS; s++)
 		EXPECT_EQ(10, count[s]);
 	for (int s = 0; s < SENDERS; s++)
