@@ -50,13 +50,24 @@ static const char *chan_probe(void)
 	return NULL;
 }
 
+/*
+ * Sized as an expert sizes a stream, and as the busy-polling ring is
+ * (m_shmring.c): small messages get about 256 KiB of buffers, up to 4096
+ * of them in flight, so the stream stays in the cache; large ones room for
+ * 256 of them within 4 MiB, or for 8.
+ */
 static void params_for(struct kipc_chan_params *p, size_t len)
 {
+	size_t slot = len < 64 ? 64 : (len + 63) & ~(size_t)63;
+	uint32_t depth = 256;
+
 	memset(p, 0, sizeof(*p));
 	p->max_msg = (uint32_t)(len < 64 ? 64 : len);
-	/* room for a good many messages in flight, as for the peers */
-	p->pool_size = len * 8 > (4u << 20) ? len * 8 : 4u << 20;
-	p->ring_depth = 256;
+	while (depth < 4096 && 2 * depth * slot <= (256u << 10))
+		depth *= 2;
+	p->ring_depth = depth;
+	p->pool_size = depth * slot <= (4u << 20) ? depth * slot :
+		       len * 8 > (4u << 20) ? len * 8 : 4u << 20;
 }
 
 static int chan_call_setup(struct call_ctx *c)
@@ -282,9 +293,19 @@ static int chan_stream_send(struct stream_ctx *s)
 {
 	struct chan_stream_priv *p = s->priv;
 	struct kipc_chan_buf b[BATCH];
-	uint64_t seq = 1;
-	unsigned int want;
+	struct kipc_chan_params params;
+	uint64_t seq = 1, fit;
+	unsigned int want, batch = BATCH;
 	int ret, n, i;
+
+	/*
+	 * A batch is at most half the pool (large messages): the receiver
+	 * reads one half while the sender writes the other.
+	 */
+	params_for(&params, s->size);
+	fit = params.pool_size / (s->size < 64 ? 64 : s->size);
+	if (fit / 2 < batch)
+		batch = fit / 2 ? (unsigned int)(fit / 2) : 1;
 
 	close(p->rx_fd);
 	p->rx_fd = -1;
@@ -299,8 +320,8 @@ static int chan_stream_send(struct stream_ctx *s)
 				return ret;
 			continue;
 		}
-		want = s->count - seq + 1 < BATCH ?
-		       (unsigned int)(s->count - seq + 1) : BATCH;
+		want = s->count - seq + 1 < batch ?
+		       (unsigned int)(s->count - seq + 1) : batch;
 		n = kipc_chan_loan_batch(&p->tx, s->size, b, want);
 		if (n == -EAGAIN || n == 0) {
 			/* the pool or the ring is full: wait for releases */
@@ -366,7 +387,7 @@ const struct mech mech_kipc_chan = {
 
 const struct mech mech_kipc_chan_batch = {
 	.name = "kipc-chan-batch",
-	.what = "kipc channel, loan/send/receive/release 16 messages at a time",
+	.what = "kipc channel, loan/send/receive/release up to 16 messages at a time",
 	.benches = CAN(BENCH_STREAM),
 	.is_kipc = true,
 	.probe = chan_probe,
