@@ -279,7 +279,9 @@ static unsigned int kipc_chan_take(struct kipc_chan_rx *rx,
 			return 0;
 		}
 	}
-	while (got < n && h != p->tail_seen) {
+	if (n > p->tail_seen - h)
+		n = p->tail_seen - h;
+	for (; got < n; got++, h++) {
 		const struct kipc_chan_desc *d = &p->ring[h & rx->mask];
 		struct kipc_chan_msg *msg = &msgs[got];
 		uint32_t off, len;
@@ -287,7 +289,8 @@ static unsigned int kipc_chan_take(struct kipc_chan_rx *rx,
 		/* Each field once: the sender may change them under us. */
 		off = __atomic_load_n(&d->offset, __ATOMIC_RELAXED);
 		len = __atomic_load_n(&d->len, __ATOMIC_RELAXED);
-		if (len > rx->max_msg || (uint64_t)off + len > rx->pool_size) {
+		if ((len > rx->max_msg) |
+		    ((uint64_t)off + len > rx->pool_size)) {
 			kipc_chan_peer_break(rx, p);
 			break;
 		}
@@ -297,8 +300,6 @@ static unsigned int kipc_chan_take(struct kipc_chan_rx *rx,
 		msg->sender = p->id;
 		msg->peer = idx;
 		msg->reserved = 0;
-		h++;
-		got++;
 	}
 	if (got) {
 		p->head_priv = h;
@@ -446,7 +447,7 @@ int kipc_chan_release_batch(struct kipc_chan_rx *rx,
 			flagged |= p->flags != 0;
 		}
 		/* Never more releases than messages received. */
-		if (p->id != msgs[i].sender || rt == p->head_priv)
+		if ((p->id != msgs[i].sender) | (rt == p->head_priv))
 			break;
 		__atomic_store_n(&p->rel_ring[rt & rx->mask], msgs[i].id,
 				 __ATOMIC_RELAXED);

@@ -336,7 +336,7 @@ static int kipc_chan_reclaim(struct kipc_chan_tx *tx)
 {
 	uint32_t tail, n, head = tx->rel_head_priv, nr_free = tx->nr_free;
 	uint32_t first = 0, end = 0;
-	int got = 0;
+	int got;
 
 	tail = __atomic_load_n(tx->rel_tail, __ATOMIC_ACQUIRE);
 	n = tail - head;
@@ -352,17 +352,17 @@ static int kipc_chan_reclaim(struct kipc_chan_tx *tx)
 		struct kipc_chan_slot *s;
 		uint32_t start;
 
-		/* Only what was sent and not yet returned comes back. */
-		if (id >= tx->depth)
-			continue;
-		s = &tx->slots[id];
-		if (s->state != KIPC_CHAN_SLOT_SENT)
+		/*
+		 * Only what was sent and not yet returned comes back.  (One
+		 * branch where two would do: under emulation each costs.)
+		 */
+		s = &tx->slots[id & tx->mask];
+		if ((id > tx->mask) | (s->state != KIPC_CHAN_SLOT_SENT))
 			continue;
 		s->state = KIPC_CHAN_SLOT_FREE;
 		tx->free_ids[nr_free++] = id;
-		got++;
 		start = s->start / KIPC_CHAN_MSG_ALIGN;
-		if (start != end || first == end) {
+		if ((start != end) | (first == end)) {
 			kipc_chan_free_run(tx, first, end);
 			first = start;
 			end = start;
@@ -370,6 +370,7 @@ static int kipc_chan_reclaim(struct kipc_chan_tx *tx)
 		end += s->size / KIPC_CHAN_MSG_ALIGN;
 	}
 	kipc_chan_free_run(tx, first, end);
+	got = (int)(nr_free - tx->nr_free);
 	tx->nr_free = nr_free;
 	/* All back: start over at the beginning of the pool. */
 	if (nr_free == tx->depth)
@@ -527,12 +528,11 @@ int kipc_chan_send_batch(struct kipc_chan_tx *tx,
 	for (i = 0; i < n; i++) {
 		struct kipc_chan_desc *d = &tx->ring[(tx->tail_priv + i) &
 						     tx->mask];
-		struct kipc_chan_slot *s;
+		struct kipc_chan_slot *s = &tx->slots[bufs[i].id & tx->mask];
 
-		if (bufs[i].id >= tx->depth)
-			break;
-		s = &tx->slots[bufs[i].id];
-		if (s->state != KIPC_CHAN_SLOT_LOANED || bufs[i].len > s->size)
+		if ((bufs[i].id > tx->mask) |
+		    (s->state != KIPC_CHAN_SLOT_LOANED) |
+		    (bufs[i].len > s->size))
 			break;
 		s->state = KIPC_CHAN_SLOT_SENT;
 		trim |= bufs[i].len + KIPC_CHAN_MSG_ALIGN <= s->size;
