@@ -73,7 +73,6 @@ struct call_ctx {
 	struct shared *sh;
 	int ctl;		/* the other side of a socketpair, for fd passing */
 	void *priv;		/* the mechanism's */
-	bool stats;		/* BENCH_STATS: statistics wanted on */
 };
 
 /* The state of one stream case. */
@@ -123,6 +122,8 @@ struct mech {
 	int (*call_stop)(struct call_ctx *c);
 	/* call: in both processes at the end (@server tells which) */
 	void (*call_teardown)(struct call_ctx *c, bool server);
+	/* stats, client: switch kipc's statistics off or on; 0 or -errno */
+	int (*stats_switch)(struct call_ctx *c, bool on);
 
 	/* stream: before fork; then receiver (child) and sender (parent) */
 	int (*stream_setup)(struct stream_ctx *s);

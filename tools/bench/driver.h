@@ -37,9 +37,12 @@ extern struct opts opts;
 const char *bench_name(enum bench_kind b);
 int bench_from_name(const char *name);
 
-/* run.c: run one case in a child process tree; fills @r. */
+/*
+ * run.c: run one case in a child process tree; fills @r.  The stats bench
+ * measures with the statistics off (@r) and on (@on) in one case.
+ */
 void run_call_case(const struct mech *m, enum bench_kind b, size_t size,
-		   int threads, bool stats, struct row *r);
+		   int threads, struct row *r, struct row *on);
 void run_stream_case(const struct mech *m, size_t size, struct row *r);
 
 /* report.c */

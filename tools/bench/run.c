@@ -232,6 +232,7 @@ unsigned long read_sysctl(const char *path)
 /* The result row lives in shared memory so the driver survives the case. */
 struct case_shm {
 	struct row row;
+	struct row on;		/* the stats bench: statistics on */
 	struct shared sh;
 };
 
@@ -467,6 +468,90 @@ static int measure_rtt(struct call_ctx *c, struct row *r, uint64_t *total)
 	return ret;
 }
 
+/*
+ * The cost of kipc's statistics: blocks of timed calls with them off and
+ * on in turn (off, on, on, off, off, on, ...: a steady drift cancels), in
+ * one case.  Both halves share the server, the placement of the processes
+ * on the CPUs and the moments of outside interference, which between two
+ * cases differ by more than what is measured here.  The statistics are
+ * left on, as they are by default.
+ */
+#define AB_BLOCKS	20
+
+static void ab_row(struct row *r, uint64_t *lat, uint64_t n, uint64_t tc)
+{
+	uint64_t sum = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		sum += lat[i];
+	qsort(lat, n, sizeof(*lat), cmp_u64);
+	r->iterations = n;
+	r->timer_ns = (double)tc;
+	r->median_ns = (double)lat[n / 2];
+	r->p99_ns = (double)lat[(n * 99) / 100];
+	r->mean_ns = (double)sum / (double)n;
+	r->msgs_per_s = r->mean_ns > 0 ? 1e9 / r->mean_ns : NAN;
+}
+
+static int measure_ab(struct call_ctx *c, struct row *off, struct row *on,
+		      uint64_t *total)
+{
+	uint64_t seq = bench_seq_base(0), t0, t1, n = 0, iters, block, tc;
+	uint64_t warm = (uint64_t)(opts.target_s * 0.1e9), prev, d;
+	uint64_t *lat[2] = { NULL, NULL }, len[2] = { 0, 0 };
+	int ret = 0;
+
+	if (!c->m->stats_switch)
+		return -EOPNOTSUPP;
+	t0 = now_ns();
+	do {
+		ret = c->m->call(c, 0, seq++);
+		if (ret)
+			return ret;
+		n++;
+		t1 = now_ns();
+	} while (t1 - t0 < warm || n < 5);
+	/* as many calls in each half as measure_rtt() makes in all */
+	iters = (uint64_t)(opts.target_s * 1e9 * (double)n /
+			   (double)(t1 - t0));
+	if (iters < (opts.quick ? 10u : 100u) * AB_BLOCKS)
+		iters = (opts.quick ? 10u : 100u) * AB_BLOCKS;
+	if (iters > (1u << 20))
+		iters = 1u << 20;
+	block = iters / AB_BLOCKS;
+	lat[0] = malloc(block * AB_BLOCKS * sizeof(**lat));
+	lat[1] = malloc(block * AB_BLOCKS * sizeof(**lat));
+	if (!lat[0] || !lat[1]) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	tc = timer_cost();
+	for (int b = 0; b < 2 * AB_BLOCKS && !ret; b++) {
+		int h = (b & 1) ^ ((b >> 1) & 1);
+
+		ret = c->m->stats_switch(c, h);
+		prev = now_ns();
+		for (uint64_t i = 0; i < block && !ret; i++) {
+			ret = c->m->call(c, 0, seq++);
+			t1 = now_ns();
+			d = t1 - prev;
+			lat[h][len[h]++] = d > tc ? d - tc : 0;
+			prev = t1;
+		}
+	}
+	if (!ret)
+		ret = c->m->stats_switch(c, true);
+	if (!ret) {
+		ab_row(off, lat[0], len[0], tc);
+		ab_row(on, lat[1], len[1], tc);
+	}
+out:
+	free(lat[0]);
+	free(lat[1]);
+	*total = seq - bench_seq_base(0);
+	return ret;
+}
+
 /* Scaling: c->threads clients, calls counted for the target time. */
 static int measure_scale(struct call_ctx *c, struct row *r, uint64_t *total)
 {
@@ -515,13 +600,13 @@ static int measure_scale(struct call_ctx *c, struct row *r, uint64_t *total)
 }
 
 static void call_case(struct case_shm *cs, const struct mech *m,
-		      enum bench_kind b, size_t size, int threads, bool stats)
+		      enum bench_kind b, size_t size, int threads)
 {
 	struct row *r = &cs->row;
 	struct shared *sh = &cs->sh;
 	struct call_ctx c = {
 		.m = m, .bench = b, .size = size, .threads = threads,
-		.sh = sh, .stats = stats,
+		.sh = sh,
 	};
 	uint64_t total = 0, calls = 0, bytes = 0, errors = 0;
 	struct watch w;
@@ -579,6 +664,8 @@ static void call_case(struct case_shm *cs, const struct mech *m,
 
 	if (b == BENCH_SCALE)
 		ret = measure_scale(&c, r, &total);
+	else if (b == BENCH_STATS)
+		ret = measure_ab(&c, r, &cs->on, &total);
 	else
 		ret = measure_rtt(&c, r, &total);
 	if (ret) {
@@ -779,8 +866,8 @@ static void init_row(struct row *r, const struct mech *m, enum bench_kind b,
 }
 
 /* Run @fn in a case process; wait for it with a timeout. */
-static void run_case(struct row *r, void (*fn)(struct case_shm *, void *),
-		     void *arg)
+static void run_case(struct row *r, struct row *on,
+		     void (*fn)(struct case_shm *, void *), void *arg)
 {
 	struct case_shm *cs = shm_alloc(sizeof(*cs));
 	struct pollfd p;
@@ -795,6 +882,8 @@ static void run_case(struct row *r, void (*fn)(struct case_shm *, void *),
 	cs->row = *r;
 	cs->row.status = ROW_FAILED;
 	snprintf(cs->row.reason, sizeof(cs->row.reason), "case process died");
+	if (on)
+		cs->on = *on;
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
@@ -805,6 +894,8 @@ static void run_case(struct row *r, void (*fn)(struct case_shm *, void *),
 	}
 	if (pid < 0) {
 		*r = cs->row;
+		if (on)
+			*on = *r;
 		munmap(cs, sizeof(*cs));
 		return;
 	}
@@ -829,6 +920,20 @@ static void run_case(struct row *r, void (*fn)(struct case_shm *, void *),
 		kill(-pid, SIGKILL);
 	}
 	*r = cs->row;
+	if (on) {
+		/* Both halves pass or fail together: one case checked them. */
+		struct row measured = cs->on;
+
+		*on = *r;
+		if (r->status == ROW_OK) {
+			on->iterations = measured.iterations;
+			on->timer_ns = measured.timer_ns;
+			on->median_ns = measured.median_ns;
+			on->p99_ns = measured.p99_ns;
+			on->mean_ns = measured.mean_ns;
+			on->msgs_per_s = measured.msgs_per_s;
+		}
+	}
 	munmap(cs, sizeof(*cs));
 }
 
@@ -837,14 +942,13 @@ struct call_args {
 	enum bench_kind b;
 	size_t size;
 	int threads;
-	bool stats;
 };
 
 static void call_case_fn(struct case_shm *cs, void *arg)
 {
 	struct call_args *a = arg;
 
-	call_case(cs, a->m, a->b, a->size, a->threads, a->stats);
+	call_case(cs, a->m, a->b, a->size, a->threads);
 }
 
 static bool skip_reason(struct row *r, const struct mech *m,
@@ -862,14 +966,19 @@ static bool skip_reason(struct row *r, const struct mech *m,
 }
 
 void run_call_case(const struct mech *m, enum bench_kind b, size_t size,
-		   int threads, bool stats, struct row *r)
+		   int threads, struct row *r, struct row *on)
 {
-	struct call_args a = { m, b, size, threads, stats };
+	struct call_args a = { m, b, size, threads };
 
 	init_row(r, m, b, size, threads);
-	if (skip_reason(r, m, b, size))
+	if (on)
+		init_row(on, m, b, size, threads);
+	if (skip_reason(r, m, b, size)) {
+		if (on)
+			*on = *r;
 		return;
-	run_case(r, call_case_fn, &a);
+	}
+	run_case(r, on, call_case_fn, &a);
 }
 
 struct stream_args {
@@ -891,5 +1000,5 @@ void run_stream_case(const struct mech *m, size_t size, struct row *r)
 	init_row(r, m, BENCH_STREAM, size, 1);
 	if (skip_reason(r, m, BENCH_STREAM, size))
 		return;
-	run_case(r, stream_case_fn, &a);
+	run_case(r, NULL, stream_case_fn, &a);
 }
