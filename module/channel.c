@@ -353,11 +353,17 @@ static struct kipc_chan_seg *kipc_chan_seg_alloc(struct kipc_chan *chan)
 	if (ret)
 		return ERR_PTR(ret);
 	ret = -ENOMEM;
+	/*
+	 * As the pool's pages (kipc_chan_alloc_pages()): a sender's page
+	 * array grows with the pool, so at the cgroup's limit it fails with
+	 * ENOMEM rather than waking the cgroup's OOM killer.
+	 */
 	old = set_active_memcg(chan->memcg);
-	seg = kzalloc(sizeof(*seg), GFP_KERNEL_ACCOUNT);
+	seg = kzalloc(sizeof(*seg), GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL);
 	if (seg)
 		seg->pages = kvcalloc(nr, sizeof(*seg->pages),
-				      GFP_KERNEL_ACCOUNT);
+				      GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+				      __GFP_NOWARN);
 	set_active_memcg(old);
 	if (!seg)
 		goto err_uncharge;
