@@ -801,6 +801,80 @@ TEST(peer_closed_when_the_receiver_detaches_the_last_sender)
 	kipc_stats_close(s);
 }
 
+/* The ids of a dump's channels of this process, and their order. */
+struct chan_ids {
+	pid_t pid;
+	uint64_t last_id;
+	bool ordered;
+	uint64_t *ids;
+	unsigned int nr, max;
+};
+
+static int collect_chan_ids(const struct kipc_stats_chan *c, void *arg)
+{
+	struct chan_ids *ci = arg;
+
+	if (c->id <= ci->last_id)
+		ci->ordered = false;
+	ci->last_id = c->id;
+	if ((pid_t)c->pid == ci->pid && ci->nr < ci->max)
+		ci->ids[ci->nr++] = c->id;
+	return 0;
+}
+
+TEST(dump_of_thousands_of_channels)
+{
+	const unsigned int n = 2000;
+	struct chan_ids ci = { .pid = getpid(), .ordered = true };
+	struct chan_seen first = { .pid = getpid() };
+	struct kipc_stats *s;
+	struct kipc k;
+	int *fds, conn, ret;
+
+	KIPC_REQUIRE_STATS(s);
+	if (chan_ctx(&k))
+		SKIP(return, "kipc.ko does not offer channels");
+	raise_nofile(n + 200);
+	fds = calloc(n, sizeof(*fds));
+	ci.ids = calloc(n + 1, sizeof(*ci.ids));
+	ci.max = n + 1;
+	ASSERT_TRUE(fds && ci.ids);
+	for (unsigned int i = 0; i < n; i++) {
+		ret = kipc_chan_create(&k, NULL, &fds[i], &conn);
+		if (ret == -EMFILE)
+			SKIP(return, "cannot have %u descriptors", n);
+		ASSERT_EQ(0, ret);
+		/* The receiver keeps a channel alive on its own. */
+		close(conn);
+	}
+	ASSERT_EQ(0, kipc_stats_chans(s, collect_chan_ids, &ci));
+	EXPECT_TRUE(ci.ordered);
+	/* Each of ours exactly once: n of them, ids strictly increasing. */
+	ASSERT_EQ(n, ci.nr);
+	for (unsigned int i = 1; i < n; i++)
+		ASSERT_LT(ci.ids[i - 1], ci.ids[i]);
+	/* The first created is the first of ours in the dump. */
+	ASSERT_EQ(0, kipc_stats_chans(s, collect_chan, &first));
+	EXPECT_EQ(n, first.mine);
+	EXPECT_EQ(ci.ids[0], first.chan.id);
+	for (unsigned int i = 0; i < n; i++)
+		close(fds[i]);
+	/* Gone with their receivers (a release may finish a moment later). */
+	for (int tries = 0; tries < 200; tries++) {
+		ci.nr = 0;
+		ci.last_id = 0;
+		ASSERT_EQ(0, kipc_stats_chans(s, collect_chan_ids, &ci));
+		if (!ci.nr)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(0, ci.nr);
+	free(ci.ids);
+	free(fds);
+	kipc_close(&k);
+	kipc_stats_close(s);
+}
+
 /* Every channel in a dump: how many, and whether @id was among them. */
 struct chan_census {
 	uint64_t id;
