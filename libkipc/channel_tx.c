@@ -3,11 +3,13 @@
  * libkipc: a sender endpoint of a channel.
  *
  * The sender owns its pool.  It hands out buffers made of 64-byte units
- * (KIPC_CHAN_MSG_ALIGN), tracked in a bitmap, trying first the units right
- * after the previous loan (next fit) and searching the pool otherwise, and
- * gets them back by id on its release ring, in any order: what the receiver
- * releases is free again at once, whatever it still holds.  A buffer's id
- * names its bookkeeping (struct kipc_chan_slot); at most ring_depth ids
+ * (KIPC_CHAN_MSG_ALIGN), tracked in a bitmap: first the units right after
+ * the previous loan (next fit), then, when those are taken, again after
+ * taking back what the receiver released (in a stream that is where the
+ * room is), and only then by a search of the pool.  It gets buffers back by
+ * id on its release ring, in any order: what the receiver releases is free
+ * again as soon as the sender looks, whatever it still holds.  A buffer's id
+ * names its bookkeeping (a word, kipc_chan__slot()); at most ring_depth ids
  * exist, which keeps the send ring from overflowing.  The bookkeeping is
  * private to the process, so the receiver can only return ids: each is
  * checked against it, and one that was not sent is ignored.
@@ -172,21 +174,6 @@ static inline void kipc_chan_mark(uint64_t *bitmap, uint32_t start,
 	}
 }
 
-/* Whether units [@start, @start + @n) are all free. */
-static inline bool kipc_chan_range_free(const uint64_t *bitmap,
-					uint32_t start, uint32_t n)
-{
-	while (n) {
-		uint32_t bit = start % 64, len = 64 - bit < n ? 64 - bit : n;
-
-		if (bitmap[start / 64] & kipc_chan_bits(bit, len))
-			return false;
-		start += len;
-		n -= len;
-	}
-	return true;
-}
-
 /* The first run of @need free units in [@from, @to), or @to. */
 static uint32_t kipc_chan_find(const uint64_t *bitmap, uint32_t from,
 			       uint32_t to, uint32_t need)
@@ -215,7 +202,6 @@ static bool kipc_chan_alloc(struct kipc_chan_tx *tx, size_t size,
 			    struct kipc_chan_buf *buf)
 {
 	uint32_t n = kipc_chan_units(size), start, id;
-	struct kipc_chan_slot *s;
 
 	if (!tx->nr_free || n > tx->units)
 		return false;
@@ -230,52 +216,80 @@ static bool kipc_chan_alloc(struct kipc_chan_tx *tx, size_t size,
 	}
 	kipc_chan_mark(tx->bitmap, start, n, true);
 	id = tx->free_ids[--tx->nr_free];
-	s = &tx->slots[id];
-	s->start = start * KIPC_CHAN_MSG_ALIGN;
-	s->size = n * KIPC_CHAN_MSG_ALIGN;
-	s->state = KIPC_CHAN_SLOT_LOANED;
-	buf->data = tx->pool + s->start;
-	buf->cap = s->size;
+	tx->slots[id] = kipc_chan__slot(start * KIPC_CHAN_MSG_ALIGN,
+					n * KIPC_CHAN_MSG_ALIGN,
+					KIPC_CHAN_SLOT_LOANED);
+	buf->data = tx->pool + start * KIPC_CHAN_MSG_ALIGN;
+	buf->cap = n * KIPC_CHAN_MSG_ALIGN;
 	buf->id = id;
 	buf->reserved = 0;
 	tx->cursor = start + n == tx->units ? 0 : start + n;
 	return true;
 }
 
+/* How many units from @start on are free, @limit at most. */
+static uint32_t kipc_chan_free_at(const uint64_t *bitmap, uint32_t start,
+				  uint32_t limit)
+{
+	uint32_t got = 0;
+
+	while (got < limit) {
+		uint32_t at = start + got, left = 64 - at % 64;
+		uint64_t w = bitmap[at / 64] >> (at % 64);
+
+		/* (The word's high bits shift in as zeros: free.) */
+		if (w) {
+			got += (uint32_t)__builtin_ctzll(w);
+			break;
+		}
+		got += left;
+	}
+	return got < limit ? got : limit;
+}
+
 /*
- * Streaming's common case: the next @n loans all fit, one after the other,
- * right at the cursor.  Carve them at once (exactly what @n calls of
- * kipc_chan_alloc() would do, with one look at the bitmap); 0 when they do
- * not fit, and nothing was taken.
+ * Streaming's common case: the next loans fit one after the other right
+ * at the cursor.  Carve as many of @n as do at once (exactly what as many
+ * calls of kipc_chan_alloc() would do, with one look at the bitmap); 0
+ * when not even one does.
  */
 static unsigned int kipc_chan_alloc_run(struct kipc_chan_tx *tx, size_t size,
 					struct kipc_chan_buf *bufs,
 					unsigned int n)
 {
 	uint32_t each = kipc_chan_units(size), c = tx->cursor;
-	uint64_t total;
+	uint32_t bytes = each * KIPC_CHAN_MSG_ALIGN;
+	uint32_t *ids = tx->free_ids + tx->nr_free;
+	uint64_t total, slot, step = (uint64_t)bytes << 32;
+	uint8_t *data;
 
 	if (n > tx->nr_free)
 		n = tx->nr_free;
 	total = (uint64_t)n * each;
-	if (n < 2 || c + total > tx->units ||
-	    !kipc_chan_range_free(tx->bitmap, c, (uint32_t)total))
+	if (total > tx->units - c)
+		total = tx->units - c;
+	n = kipc_chan_free_at(tx->bitmap, c, (uint32_t)total) / each;
+	if (!n)
 		return 0;
+	total = (uint64_t)n * each;
 	kipc_chan_mark(tx->bitmap, c, (uint32_t)total, true);
-	for (unsigned int i = 0; i < n; i++, c += each) {
-		uint32_t id = tx->free_ids[tx->nr_free - 1 - i];
-		struct kipc_chan_slot *s = &tx->slots[id];
+	/* The words and pointers step along the run. */
+	slot = kipc_chan__slot(c * KIPC_CHAN_MSG_ALIGN, bytes,
+			       KIPC_CHAN_SLOT_LOANED);
+	data = tx->pool + c * KIPC_CHAN_MSG_ALIGN;
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t id = *--ids;
 
-		s->start = c * KIPC_CHAN_MSG_ALIGN;
-		s->size = each * KIPC_CHAN_MSG_ALIGN;
-		s->state = KIPC_CHAN_SLOT_LOANED;
-		bufs[i].data = tx->pool + s->start;
+		tx->slots[id] = slot;
+		bufs[i].data = data;
 		bufs[i].len = (uint32_t)size;
-		bufs[i].cap = s->size;
+		bufs[i].cap = bytes;
 		bufs[i].id = id;
-		bufs[i].reserved = 0;
+		slot += step;
+		data += bytes;
 	}
 	tx->nr_free -= n;
+	c += (uint32_t)total;
 	tx->cursor = c == tx->units ? 0 : c;
 	return n;
 }
@@ -283,12 +297,12 @@ static unsigned int kipc_chan_alloc_run(struct kipc_chan_tx *tx, size_t size,
 /* Give the buffer of @id back to the pool. */
 static void kipc_chan_free_id(struct kipc_chan_tx *tx, uint32_t id)
 {
-	struct kipc_chan_slot *s = &tx->slots[id];
-	uint32_t first = s->start / KIPC_CHAN_MSG_ALIGN;
-	uint32_t n = s->size / KIPC_CHAN_MSG_ALIGN;
+	uint64_t slot = tx->slots[id];
+	uint32_t first = kipc_chan__slot_start(slot) / KIPC_CHAN_MSG_ALIGN;
+	uint32_t n = kipc_chan__slot_size(slot) / KIPC_CHAN_MSG_ALIGN;
 
 	kipc_chan_mark(tx->bitmap, first, n, false);
-	s->state = KIPC_CHAN_SLOT_FREE;
+	tx->slots[id] = slot & ~(uint64_t)KIPC_CHAN_SLOT_STATE;
 	tx->free_ids[tx->nr_free++] = id;
 	/* Keep the pool compact: reuse the newest room, start over empty. */
 	if (tx->nr_free == tx->depth)
@@ -297,18 +311,18 @@ static void kipc_chan_free_id(struct kipc_chan_tx *tx, uint32_t id)
 		tx->cursor = first;
 }
 
-void kipc_chan__trim(struct kipc_chan_tx *tx, struct kipc_chan_slot *s,
-		     uint32_t len)
+void kipc_chan__trim(struct kipc_chan_tx *tx, uint64_t *s, uint32_t len)
 {
-	uint32_t first = s->start / KIPC_CHAN_MSG_ALIGN;
+	uint32_t first = kipc_chan__slot_start(*s) / KIPC_CHAN_MSG_ALIGN;
 	uint32_t keep = kipc_chan_units(len);
-	uint32_t n = s->size / KIPC_CHAN_MSG_ALIGN;
+	uint32_t n = kipc_chan__slot_size(*s) / KIPC_CHAN_MSG_ALIGN;
 
 	kipc_chan_mark(tx->bitmap, first + keep, n - keep, false);
 	/* The newest loan: the next one follows what is kept. */
 	if (tx->cursor == (first + n == tx->units ? 0 : first + n))
 		tx->cursor = first + keep;
-	s->size = keep * KIPC_CHAN_MSG_ALIGN;
+	*s = kipc_chan__slot(first * KIPC_CHAN_MSG_ALIGN,
+			     keep * KIPC_CHAN_MSG_ALIGN, kipc_chan__slot_state(*s));
 }
 
 /*
@@ -316,8 +330,8 @@ void kipc_chan__trim(struct kipc_chan_tx *tx, struct kipc_chan_slot *s,
  * where the next loan would start, that loan starts at @first instead:
  * the pool stays compact.
  */
-static void kipc_chan_free_run(struct kipc_chan_tx *tx, uint32_t first,
-			       uint32_t end)
+static __attribute__((noinline))
+void kipc_chan_free_run(struct kipc_chan_tx *tx, uint32_t first, uint32_t end)
 {
 	if (first == end)
 		return;
@@ -335,7 +349,12 @@ static void kipc_chan_free_run(struct kipc_chan_tx *tx, uint32_t first,
 static int kipc_chan_reclaim(struct kipc_chan_tx *tx)
 {
 	uint32_t tail, n, head = tx->rel_head_priv, nr_free = tx->nr_free;
-	uint32_t first = 0, end = 0;
+	/* In locals: the stores below could alias them (see send_batch). */
+	const uint32_t *rel_ring = tx->rel_ring;
+	uint32_t mask = tx->mask, *free_ids = tx->free_ids;
+	uint64_t *slots = tx->slots;
+	/* The run being gathered; none yet (no unit is numbered so). */
+	uint32_t first = UINT32_MAX, end = UINT32_MAX;
 	int got;
 
 	tail = __atomic_load_n(tx->rel_tail, __ATOMIC_ACQUIRE);
@@ -347,27 +366,28 @@ static int kipc_chan_reclaim(struct kipc_chan_tx *tx)
 		return -EPROTO;
 	}
 	for (; head != tail; head++) {
-		uint32_t id = __atomic_load_n(&tx->rel_ring[head & tx->mask],
+		uint32_t id = __atomic_load_n(&rel_ring[head & mask],
 					      __ATOMIC_RELAXED);
-		struct kipc_chan_slot *s;
+		uint64_t slot = slots[id & mask];
 		uint32_t start;
 
 		/*
 		 * Only what was sent and not yet returned comes back.  (One
 		 * branch where two would do: under emulation each costs.)
 		 */
-		s = &tx->slots[id & tx->mask];
-		if ((id > tx->mask) | (s->state != KIPC_CHAN_SLOT_SENT))
+		if ((id > mask) |
+		    (kipc_chan__slot_state(slot) != KIPC_CHAN_SLOT_SENT))
 			continue;
-		s->state = KIPC_CHAN_SLOT_FREE;
-		tx->free_ids[nr_free++] = id;
-		start = s->start / KIPC_CHAN_MSG_ALIGN;
-		if ((start != end) | (first == end)) {
+		slots[id] = slot - KIPC_CHAN_SLOT_SENT;	/* now free */
+		free_ids[nr_free++] = id;
+		start = kipc_chan__slot_start(slot) / KIPC_CHAN_MSG_ALIGN;
+		if (start != end) {
 			kipc_chan_free_run(tx, first, end);
 			first = start;
 			end = start;
 		}
-		end += s->size / KIPC_CHAN_MSG_ALIGN;
+		/* (The state's bits fall off: they are below one unit.) */
+		end += (uint32_t)slot / KIPC_CHAN_MSG_ALIGN;
 	}
 	kipc_chan_free_run(tx, first, end);
 	got = (int)(nr_free - tx->nr_free);
@@ -428,16 +448,22 @@ int kipc_chan_loan_batch(struct kipc_chan_tx *tx, size_t size,
 			got += run;
 			continue;
 		}
-		if (kipc_chan_alloc(tx, size, &bufs[got])) {
-			bufs[got++].len = (uint32_t)size;
-			continue;
+		/*
+		 * No room at the cursor.  In a stream, what the receiver gave
+		 * back is right there: take it back before searching the pool
+		 * (a search of a full pool is the slow way to learn that).
+		 */
+		if (!reclaimed) {
+			reclaimed = true;
+			ret = kipc_chan_reclaim(tx);
+			if (ret < 0)
+				return got ? (int)got : ret;
+			if (ret)
+				continue;
 		}
-		if (reclaimed)
+		if (!kipc_chan_alloc(tx, size, &bufs[got]))
 			break;
-		reclaimed = true;
-		ret = kipc_chan_reclaim(tx);
-		if (ret < 0)
-			return got ? (int)got : ret;
+		bufs[got++].len = (uint32_t)size;
 	}
 	if (got) {
 		kipc_chan_set_blocked(tx, false);
@@ -509,7 +535,13 @@ int kipc_chan__notify(struct kipc_chan_tx *tx)
 int kipc_chan_send_batch(struct kipc_chan_tx *tx,
 			 const struct kipc_chan_buf *bufs, unsigned int n)
 {
-	uint64_t bytes = 0;
+	/*
+	 * In locals: the stores into the ring and the words could alias
+	 * them, and the compiler would load them again every message.
+	 */
+	struct kipc_chan_desc *ring = tx->ring;
+	uint32_t mask = tx->mask, tail = tx->tail_priv;
+	uint64_t *slots = tx->slots, bytes = 0;
 	bool trim = false;
 	uint32_t flags;
 	unsigned int i;
@@ -526,36 +558,43 @@ int kipc_chan_send_batch(struct kipc_chan_tx *tx,
 	 * until the tail moves, so a failure leaves only states to undo.
 	 */
 	for (i = 0; i < n; i++) {
-		struct kipc_chan_desc *d = &tx->ring[(tx->tail_priv + i) &
-						     tx->mask];
-		struct kipc_chan_slot *s = &tx->slots[bufs[i].id & tx->mask];
+		struct kipc_chan_desc *d = &ring[(tail + i) & mask];
+		uint32_t id = bufs[i].id, len = bufs[i].len, size;
+		uint64_t slot = slots[id & mask];
 
-		if ((bufs[i].id > tx->mask) |
-		    (s->state != KIPC_CHAN_SLOT_LOANED) |
-		    (bufs[i].len > s->size))
+		/* The size, if the state is LOANED (else we stop anyway). */
+		size = (uint32_t)slot - KIPC_CHAN_SLOT_LOANED;
+		if ((id > mask) |
+		    (kipc_chan__slot_state(slot) != KIPC_CHAN_SLOT_LOANED) |
+		    (len > size))
 			break;
-		s->state = KIPC_CHAN_SLOT_SENT;
-		trim |= bufs[i].len + KIPC_CHAN_MSG_ALIGN <= s->size;
-		d->offset = s->start;
-		d->len = bufs[i].len;
-		d->id = bufs[i].id;
-		d->reserved = 0;
-		bytes += bufs[i].len;
+		slots[id] = slot + (KIPC_CHAN_SLOT_SENT - KIPC_CHAN_SLOT_LOANED);
+		trim |= size - len >= KIPC_CHAN_MSG_ALIGN;
+		/* (The descriptor's reserved word is zero and stays so.) */
+		d->offset = kipc_chan__slot_start(slot);
+		d->len = len;
+		d->id = id;
+		bytes += len;
 	}
 	if (i < n) {
 		while (i--)
-			tx->slots[bufs[i].id].state = KIPC_CHAN_SLOT_LOANED;
+			slots[bufs[i].id] -= KIPC_CHAN_SLOT_SENT -
+					     KIPC_CHAN_SLOT_LOANED;
 		return -EINVAL;
 	}
-	/* Units not needed go back to the pool at once. */
+	/*
+	 * Units not needed go back to the pool at once (a descriptor's
+	 * offset stays: a trimmed buffer keeps its start).
+	 */
 	for (i = 0; trim && i < n; i++) {
-		struct kipc_chan_slot *s = &tx->slots[bufs[i].id];
+		uint64_t *s = &slots[bufs[i].id];
 
-		if (bufs[i].len + KIPC_CHAN_MSG_ALIGN <= s->size)
+		if (bufs[i].len + KIPC_CHAN_MSG_ALIGN <=
+		    kipc_chan__slot_size(*s))
 			kipc_chan__trim(tx, s, bufs[i].len);
 	}
-	tx->tail_priv += n;
-	__atomic_store_n(tx->tail, tx->tail_priv, __ATOMIC_RELEASE);
+	tx->tail_priv = tail + n;
+	__atomic_store_n(tx->tail, tail + n, __ATOMIC_RELEASE);
 	*tx->msgs += n;
 	*tx->bytes += bytes;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -569,7 +608,7 @@ int kipc_chan_send_batch(struct kipc_chan_tx *tx,
 int kipc_chan_unloan(struct kipc_chan_tx *tx, const struct kipc_chan_buf *buf)
 {
 	if (buf->id >= tx->depth ||
-	    tx->slots[buf->id].state != KIPC_CHAN_SLOT_LOANED)
+	    kipc_chan__slot_state(tx->slots[buf->id]) != KIPC_CHAN_SLOT_LOANED)
 		return -EINVAL;
 	kipc_chan_free_id(tx, buf->id);
 	return 0;

@@ -120,13 +120,11 @@ struct kipc_chan_rx {
 	void *reserved[4];
 };
 
-/* Private: a sender's bookkeeping of one buffer id. */
-struct kipc_chan_slot {
-	uint32_t start;			/* in the pool, in bytes */
-	uint32_t size;			/* bytes it occupies */
-	uint32_t state;			/* KIPC_CHAN_SLOT_* */
-	uint32_t reserved;
-};
+/*
+ * Private: a sender keeps its bookkeeping of a buffer id in one 64-bit
+ * word, so that one load or store does what three would (see
+ * kipc_chan__slot()).
+ */
 
 /* A sender endpoint. */
 struct kipc_chan_tx {
@@ -141,7 +139,7 @@ struct kipc_chan_tx {
 	bool is_blocked;
 	uint64_t *bitmap;		/* units in use */
 	uint32_t *free_ids;
-	struct kipc_chan_slot *slots;	/* by buffer id */
+	uint64_t *slots;		/* by buffer id: kipc_chan__slot() */
 	struct kipc_chan_desc *ring;
 	uint8_t *pool;
 	uint32_t *tail;			/* TX area, ours */
@@ -231,8 +229,7 @@ int kipc_chan_connect_path(struct kipc_chan_tx *tx, const char *path,
 
 /* Private helpers of the inline functions below. */
 int kipc_chan__notify(struct kipc_chan_tx *tx);
-void kipc_chan__trim(struct kipc_chan_tx *tx, struct kipc_chan_slot *s,
-		     uint32_t len);
+void kipc_chan__trim(struct kipc_chan_tx *tx, uint64_t *s, uint32_t len);
 int kipc_chan__wake_tx(struct kipc_chan_rx *rx, struct kipc_chan_peer *p);
 void kipc_chan__peer_idle(struct kipc_chan_rx *rx, struct kipc_chan_peer *p);
 
@@ -244,6 +241,34 @@ void kipc_chan__peer_idle(struct kipc_chan_rx *rx, struct kipc_chan_peer *p);
 #define KIPC_CHAN_SLOT_FREE	0U
 #define KIPC_CHAN_SLOT_LOANED	1U
 #define KIPC_CHAN_SLOT_SENT	2U
+#define KIPC_CHAN_SLOT_STATE	3U	/* the state's bits */
+
+/*
+ * Private: a buffer's bookkeeping word.  Its start in the pool (bytes) is
+ * the high half; its size (bytes, a multiple of KIPC_CHAN_MSG_ALIGN, so
+ * the low bits are free) and its state share the low half.  Pools are at
+ * most KIPC_CHAN_POOL_MAX bytes: both fit.
+ */
+static inline uint64_t kipc_chan__slot(uint32_t start, uint32_t size,
+				       uint32_t state)
+{
+	return (uint64_t)start << 32 | size | state;
+}
+
+static inline uint32_t kipc_chan__slot_start(uint64_t s)
+{
+	return (uint32_t)(s >> 32);
+}
+
+static inline uint32_t kipc_chan__slot_size(uint64_t s)
+{
+	return (uint32_t)s & ~(uint32_t)(KIPC_CHAN_MSG_ALIGN - 1);
+}
+
+static inline uint32_t kipc_chan__slot_state(uint64_t s)
+{
+	return (uint32_t)s & KIPC_CHAN_SLOT_STATE;
+}
 
 static inline int kipc_chan_rx_fd(const struct kipc_chan_rx *rx)
 {
@@ -340,8 +365,7 @@ static inline int kipc_chan_release(struct kipc_chan_rx *rx,
 static inline int kipc_chan_loan(struct kipc_chan_tx *tx, size_t size,
 				 struct kipc_chan_buf *buf)
 {
-	uint32_t n, c = tx->cursor, bit = c & 63, id;
-	struct kipc_chan_slot *s;
+	uint32_t n, c = tx->cursor, bit = c & 63, id, start;
 	uint64_t used, *word;
 	int ret;
 
@@ -363,13 +387,12 @@ static inline int kipc_chan_loan(struct kipc_chan_tx *tx, size_t size,
 		goto slow;
 	*word |= used;
 	id = tx->free_ids[--tx->nr_free];
-	s = &tx->slots[id];
-	s->start = c * KIPC_CHAN_MSG_ALIGN;
-	s->size = n * KIPC_CHAN_MSG_ALIGN;
-	s->state = KIPC_CHAN_SLOT_LOANED;
-	buf->data = tx->pool + s->start;
+	start = c * KIPC_CHAN_MSG_ALIGN;
+	tx->slots[id] = kipc_chan__slot(start, n * KIPC_CHAN_MSG_ALIGN,
+					KIPC_CHAN_SLOT_LOANED);
+	buf->data = tx->pool + start;
 	buf->len = (uint32_t)size;
-	buf->cap = s->size;
+	buf->cap = n * KIPC_CHAN_MSG_ALIGN;
 	buf->id = id;
 	tx->cursor = c + n == tx->units ? 0 : c + n;
 	return 0;
@@ -383,24 +406,28 @@ static inline int kipc_chan_send(struct kipc_chan_tx *tx,
 				 const struct kipc_chan_buf *buf)
 {
 	struct kipc_chan_desc *d;
-	struct kipc_chan_slot *s;
+	uint64_t *s, slot;
 	uint32_t flags;
 
 	s = &tx->slots[buf->id & tx->mask];
-	if ((buf->id > tx->mask) | (s->state != KIPC_CHAN_SLOT_LOANED) |
-	    (buf->len > s->size))
+	slot = *s;
+	if ((buf->id > tx->mask) |
+	    (kipc_chan__slot_state(slot) != KIPC_CHAN_SLOT_LOANED) |
+	    (buf->len > kipc_chan__slot_size(slot)))
 		return -EINVAL;
 	if (tx->error)
 		return tx->error;
 	/* Units not needed go back to the pool at once. */
-	if (buf->len + KIPC_CHAN_MSG_ALIGN <= s->size)
+	if (buf->len + KIPC_CHAN_MSG_ALIGN <= kipc_chan__slot_size(slot)) {
 		kipc_chan__trim(tx, s, buf->len);
-	s->state = KIPC_CHAN_SLOT_SENT;
+		slot = *s;
+	}
+	*s = slot + (KIPC_CHAN_SLOT_SENT - KIPC_CHAN_SLOT_LOANED);
+	/* (The descriptor's reserved word is zero and stays so.) */
 	d = &tx->ring[tx->tail_priv & tx->mask];
-	d->offset = s->start;
+	d->offset = kipc_chan__slot_start(slot);
 	d->len = buf->len;
 	d->id = buf->id;
-	d->reserved = 0;
 	/* The payload and the descriptor before the tail... */
 	__atomic_store_n(tx->tail, ++tx->tail_priv, __ATOMIC_RELEASE);
 	*tx->msgs += 1;
