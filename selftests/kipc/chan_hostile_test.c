@@ -355,11 +355,18 @@ TEST(hostile_receiver)
 		} else {
 			/*
 			 * It forged its state word (the receiver may write
-			 * it); it may forge it again before it dies.
+			 * it), and may forge it again, to anything, before
+			 * it dies: the next send may even go through, or
+			 * meet the garbage of its release ring.  What it
+			 * may not do is fail in any other way.
 			 */
 			int again = chan_send_stamped(&tx, 100, 0, 0, 0);
 
-			EXPECT_TRUE(again == -ECONNRESET || again == -EPIPE);
+			EXPECT_TRUE(again == 0 || again == -EAGAIN ||
+				    again == -ECONNRESET || again == -EPIPE ||
+				    again == -EPROTO) {
+				TH_LOG("then %s", strerror(-again));
+			}
 		}
 		break;
 	}
