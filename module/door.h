@@ -60,27 +60,39 @@ extern unsigned long kipc_door_spin_ns;
  * Busy-wait up to @budget_ns for @cond, while nothing else wants this CPU
  * (as KVM's halt polling: no other task runnable here) and no signal is
  * pending, and only where another CPU can make @cond true.  Evaluates to
- * whether @cond became true.
+ * whether @cond became true.  *@now_ns gets the clock's last reading
+ * (local_clock()), taken at most one look at @cond before the end, or 0
+ * when it did not spin: a caller that needs the time saves a read.
  */
-#define kipc_spin_until(cond, budget_ns) ({				\
-	u64 __budget = (budget_ns), __end;				\
+#define kipc_spin_until_clock(cond, budget_ns, now_ns) ({		\
+	u64 __budget = (budget_ns), __now = 0, __end;			\
 	bool __done = false;						\
 									\
 	if (__budget && num_online_cpus() > 1) {			\
-		__end = local_clock() + __budget;			\
+		__now = local_clock();					\
+		__end = __now + __budget;				\
 		for (;;) {						\
 			if (cond) {					\
 				__done = true;				\
 				break;					\
 			}						\
 			if (need_resched() || !single_task_running() ||\
-			    signal_pending(current) ||			\
-			    local_clock() > __end)			\
+			    signal_pending(current))			\
+				break;					\
+			__now = local_clock();				\
+			if (__now > __end)				\
 				break;					\
 			cpu_relax();					\
 		}							\
 	}								\
+	*(now_ns) = __now;						\
 	__done;								\
+})
+
+#define kipc_spin_until(cond, budget_ns) ({				\
+	u64 __spin_now;							\
+									\
+	kipc_spin_until_clock(cond, budget_ns, &__spin_now);		\
 })
 
 /* Scheduling attributes, for priority inheritance. */

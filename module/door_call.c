@@ -134,27 +134,34 @@ static void kipc_door_spin_result(struct kipc_door *door, bool done)
 /*
  * Wait for the reply.  While the server thread that took the call runs on
  * another CPU, busy-wait for it first: for a short call, a sleep and a
- * wakeup on each side cost more than the call.
+ * wakeup on each side cost more than the call.  When the busy-wait saw the
+ * reply, *@done_at is the clock's last reading in it (for the statistics),
+ * else 0.
  */
 static int kipc_door_call_wait(struct kipc_door *door, struct kipc_inv *inv,
-			       u64 timeout_ns, struct task_struct *server)
+			       u64 timeout_ns, struct task_struct *server,
+			       u64 *done_at)
 {
 	long ret;
 
+	*done_at = 0;
 	if (server) {
 		u64 budget = min_not_zero(kipc_door_spin_ns, timeout_ns);
 		bool done = false;
+		u64 now = 0;
 
 		if (kipc_door_spin_allowed(door)) {
-			done = kipc_spin_until(kipc_inv_finished(inv) ||
-					       !kipc_server_busy(server),
-					       budget) &&
+			done = kipc_spin_until_clock(kipc_inv_finished(inv) ||
+						     !kipc_server_busy(server),
+						     budget, &now) &&
 			       kipc_inv_finished(inv);
 			kipc_door_spin_result(door, done);
 		}
 		put_task_struct(server);
-		if (done)
+		if (done) {
+			*done_at = now;
 			return 0;
+		}
 	}
 	if (timeout_ns)
 		ret = wait_event_interruptible_hrtimeout(inv->wait,
@@ -217,13 +224,13 @@ out_free:
 }
 
 /*
- * Count a call of @door that was submitted at @start (0: unknown) and
- * ended with @ret, with
+ * Count a call of @door that was submitted at @start (0: unknown), seen
+ * answered at @end (0: read the clock now) and ended with @ret, with
  * @in argument and @out result bytes: the door's own counters and the
  * global ones, unless counting is off.
  */
-static void kipc_door_count(struct kipc_door *door, u64 start, int ret,
-			    u64 in, u64 out)
+static void kipc_door_count(struct kipc_door *door, u64 start, u64 end,
+			    int ret, u64 in, u64 out)
 {
 	struct kipc_door_stats *s;
 
@@ -238,7 +245,7 @@ static void kipc_door_count(struct kipc_door *door, u64 start, int ret,
 		s->bytes_in += in;
 		s->bytes_out += out;
 	}
-	kipc_stats_door_call(start, ret, in, out);
+	kipc_stats_door_call(start, end, ret, in, out);
 	put_cpu_ptr(door->stats);
 }
 
@@ -248,7 +255,7 @@ long kipc_door_call(struct kipc_door *door, struct kipc_door_call __user *u)
 	struct kipc_door_call c;
 	struct task_struct *server = NULL;
 	struct kipc_inv *inv;
-	u64 start = 0;
+	u64 start = 0, end = 0;
 	int ret;
 
 	if (copy_from_user(&c, u, sizeof(c)))
@@ -308,7 +315,7 @@ long kipc_door_call(struct kipc_door *door, struct kipc_door_call __user *u)
 	if (descs)
 		kipc_desc_release_fds(descs, c.desc_num);
 
-	ret = kipc_door_call_wait(door, inv, c.timeout_ns, server);
+	ret = kipc_door_call_wait(door, inv, c.timeout_ns, server, &end);
 	if (!ret)
 		ret = inv->error;
 	if (!ret)
@@ -319,6 +326,7 @@ out_put:
 	start = inv->submitted;
 	kipc_inv_put(inv);
 out_count:
-	kipc_door_count(door, start, ret, c.data_size, ret ? 0 : c.result_size);
+	kipc_door_count(door, start, end, ret, c.data_size,
+			ret ? 0 : c.result_size);
 	return ret;
 }

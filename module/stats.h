@@ -111,7 +111,8 @@ static inline enum kipc_stats_err kipc_stats_err_of(int error)
  * counters too): plain additions to this CPU's copy, no per-access
  * preemption games.
  */
-static inline void kipc_stats_door_call(u64 start, int error, u64 in, u64 out)
+static inline void kipc_stats_door_call(u64 start, u64 end, int error,
+					u64 in, u64 out)
 {
 	struct kipc_stats *s = this_cpu_ptr(&kipc_stats);
 	u64 ns;
@@ -126,7 +127,13 @@ static inline void kipc_stats_door_call(u64 start, int error, u64 in, u64 out)
 	/* Queued while counting was off: no start time to measure from. */
 	if (!start)
 		return;
-	ns = local_clock() - start;
+	/*
+	 * A clock reading the caller's busy-wait made anyway, or our own.
+	 * Clocks of two CPUs may disagree a little: never below zero.
+	 */
+	ns = (end ?: local_clock()) - start;
+	if ((s64)ns < 0)
+		ns = 0;
 	s->hist[ns ? ilog2(ns) : 0]++;
 	s->hist_sum_ns += ns;
 }

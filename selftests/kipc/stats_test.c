@@ -152,6 +152,61 @@ TEST(calls_and_bytes_are_counted_exactly)
 	kipc_stats_close(s);
 }
 
+/* The histogram's buckets @h1 has more of than @h0, outside [@lo, @hi). */
+static uint64_t hist_moved_outside(const struct kipc_stats_hist *h0,
+				   const struct kipc_stats_hist *h1,
+				   int lo, int hi)
+{
+	uint64_t out = 0;
+
+	for (int i = 0; i < KIPC_STATS_HIST_BUCKETS; i++)
+		if (i < lo || i >= hi)
+			out += h1->buckets[i] - h0->buckets[i];
+	return out;
+}
+
+/*
+ * A round trip ends when the caller finds the call answered: at the last
+ * clock reading of its busy-wait, or at its own reading when it slept.
+ * Null calls (answered while their callers busy-wait) land between 256 ns
+ * and a second, not in bucket 0 (what an end before the start would give);
+ * calls whose server sleeps 30 ms (their callers give up busy-waiting and
+ * sleep) at 2^24 ns (16.8 ms) or more.
+ */
+TEST(round_trips_land_in_their_buckets)
+{
+	struct kipc_stats_hist h0, h1;
+	struct kipc_stats *s;
+	struct served sv;
+	const int n = 20, slow = 3;
+	uint32_t ms = 30;
+	char res[16];
+
+	KIPC_REQUIRE_STATS(s);
+	ASSERT_EQ(0, served_start(&sv, PROC_NULL, 0, 1));
+	ASSERT_EQ(0, wait_idle(s, sv.id, 1));
+	ASSERT_EQ(0, kipc_stats_hist(s, &h0));
+	for (int i = 0; i < n; i++)
+		ASSERT_EQ(0, door_call(sv.door, NULL, 0, NULL, 0, NULL));
+	ASSERT_EQ(0, kipc_stats_hist(s, &h1));
+	EXPECT_EQ(n, h1.count - h0.count);
+	EXPECT_EQ(0, hist_moved_outside(&h0, &h1, 8, 30));
+	served_stop(&sv);
+
+	ASSERT_EQ(0, served_start(&sv, PROC_SLEEP, 0, 1));
+	ASSERT_EQ(0, wait_idle(s, sv.id, 1));
+	ASSERT_EQ(0, kipc_stats_hist(s, &h0));
+	for (int i = 0; i < slow; i++)
+		ASSERT_EQ(0, door_call(sv.door, &ms, sizeof(ms), res,
+				       sizeof(res), NULL));
+	ASSERT_EQ(0, kipc_stats_hist(s, &h1));
+	EXPECT_EQ(slow, h1.count - h0.count);
+	EXPECT_EQ(0, hist_moved_outside(&h0, &h1, 24, 34));
+	EXPECT_LE((uint64_t)slow * ms * 1000000, h1.sum_ns - h0.sum_ns);
+	served_stop(&sv);
+	kipc_stats_close(s);
+}
+
 TEST(errors_are_counted_by_kind)
 {
 	struct kipc_stats_global g0, g1;
