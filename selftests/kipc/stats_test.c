@@ -286,7 +286,7 @@ TEST(doors_created_and_live)
 	kipc_stats_close(s);
 }
 
-/* Dump collection: the doors of a pid, and whether ids increase. */
+/* Dump collection: the objects of a pid, and whether ids increase. */
 struct dump_seen {
 	pid_t pid;
 	uint64_t last_id;
@@ -296,19 +296,29 @@ struct dump_seen {
 	unsigned int nr_ids, max_ids;
 };
 
-static int collect(const struct kipc_stats_door *d, void *arg)
+/* One object of a dump (a door or a channel), owned by @pid. */
+static void dump_saw(struct dump_seen *seen, uint64_t id, pid_t pid)
 {
-	struct dump_seen *seen = arg;
-
-	if (d->id <= seen->last_id)
+	if (id <= seen->last_id)
 		seen->ordered = false;
-	seen->last_id = d->id;
+	seen->last_id = id;
 	seen->total++;
-	if ((pid_t)d->pid == seen->pid) {
+	if (pid == seen->pid) {
 		seen->mine++;
 		if (seen->ids && seen->nr_ids < seen->max_ids)
-			seen->ids[seen->nr_ids++] = d->id;
+			seen->ids[seen->nr_ids++] = id;
 	}
+}
+
+static int collect(const struct kipc_stats_door *d, void *arg)
+{
+	dump_saw(arg, d->id, (pid_t)d->pid);
+	return 0;
+}
+
+static int collect_chan_ids(const struct kipc_stats_chan *c, void *arg)
+{
+	dump_saw(arg, c->id, (pid_t)c->pid);
 	return 0;
 }
 
@@ -856,31 +866,10 @@ TEST(peer_closed_when_the_receiver_detaches_the_last_sender)
 	kipc_stats_close(s);
 }
 
-/* The ids of a dump's channels of this process, and their order. */
-struct chan_ids {
-	pid_t pid;
-	uint64_t last_id;
-	bool ordered;
-	uint64_t *ids;
-	unsigned int nr, max;
-};
-
-static int collect_chan_ids(const struct kipc_stats_chan *c, void *arg)
-{
-	struct chan_ids *ci = arg;
-
-	if (c->id <= ci->last_id)
-		ci->ordered = false;
-	ci->last_id = c->id;
-	if ((pid_t)c->pid == ci->pid && ci->nr < ci->max)
-		ci->ids[ci->nr++] = c->id;
-	return 0;
-}
-
 TEST(dump_of_thousands_of_channels)
 {
 	const unsigned int n = 2000;
-	struct chan_ids ci = { .pid = getpid(), .ordered = true };
+	struct dump_seen ci = { .pid = getpid(), .ordered = true };
 	struct chan_seen first = { .pid = getpid() };
 	struct kipc_stats *s;
 	struct kipc k;
@@ -892,7 +881,7 @@ TEST(dump_of_thousands_of_channels)
 	raise_nofile(n + 200);
 	fds = calloc(n, sizeof(*fds));
 	ci.ids = calloc(n + 1, sizeof(*ci.ids));
-	ci.max = n + 1;
+	ci.max_ids = n + 1;
 	ASSERT_TRUE(fds && ci.ids);
 	for (unsigned int i = 0; i < n; i++) {
 		ret = kipc_chan_create(&k, NULL, &fds[i], &conn);
@@ -905,7 +894,7 @@ TEST(dump_of_thousands_of_channels)
 	ASSERT_EQ(0, kipc_stats_chans(s, collect_chan_ids, &ci));
 	EXPECT_TRUE(ci.ordered);
 	/* Each of ours exactly once: n of them, ids strictly increasing. */
-	ASSERT_EQ(n, ci.nr);
+	ASSERT_EQ(n, ci.nr_ids);
 	for (unsigned int i = 1; i < n; i++)
 		ASSERT_LT(ci.ids[i - 1], ci.ids[i]);
 	/* The first created is the first of ours in the dump. */
@@ -916,14 +905,14 @@ TEST(dump_of_thousands_of_channels)
 		close(fds[i]);
 	/* Gone with their receivers (a release may finish a moment later). */
 	for (int tries = 0; tries < 200; tries++) {
-		ci.nr = 0;
+		ci.nr_ids = 0;
 		ci.last_id = 0;
 		ASSERT_EQ(0, kipc_stats_chans(s, collect_chan_ids, &ci));
-		if (!ci.nr)
+		if (!ci.nr_ids)
 			break;
 		usleep(10000);
 	}
-	EXPECT_EQ(0, ci.nr);
+	EXPECT_EQ(0, ci.nr_ids);
 	free(ci.ids);
 	free(fds);
 	kipc_close(&k);
