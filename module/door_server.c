@@ -355,6 +355,13 @@ static int kipc_door_reply(struct kipc_thread *thr,
 			goto out;
 	}
 
+	/*
+	 * Nothing can fail from here on: close what the server gives away
+	 * before the caller can see the reply (as illumos does), so that a
+	 * caller in the same process never sees both copies.
+	 */
+	kipc_desc_release_fds(descs, r->desc_num);
+
 	spin_lock(&pool->lock);
 	discard = inv->state == KIPC_INV_CANCELLED;
 	if (!discard) {
@@ -385,8 +392,6 @@ static int kipc_door_reply(struct kipc_thread *thr,
 	} else {
 		thr->discarded = true;
 	}
-	/* The reply is consumed: close what the server gave away. */
-	kipc_desc_release_fds(descs, r->desc_num);
 	kipc_thread_drop_inv(thr, inv);
 	ret = 0;
 out:
