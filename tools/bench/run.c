@@ -713,9 +713,13 @@ out:
 
 /* ---- streams -------------------------------------------------------- */
 
-/* One run of @count messages; the duration in ns, or 0 on failure. */
-static uint64_t stream_once(struct case_shm *cs, const struct mech *m,
-			    size_t size, uint64_t count)
+/*
+ * One run of @count messages, its duration in ns in *@dur (0 if the clock
+ * did not move: a coarse clock, a short run).  Returns false on failure,
+ * which the row describes.
+ */
+static bool stream_once(struct case_shm *cs, const struct mech *m,
+			size_t size, uint64_t count, uint64_t *dur)
 {
 	struct row *r = &cs->row;
 	struct shared *sh = &cs->sh;
@@ -732,7 +736,7 @@ static uint64_t stream_once(struct case_shm *cs, const struct mech *m,
 	memset(sh, 0, sizeof(*sh));
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
 		fail(r, sh, "socketpair", errno);
-		return 0;
+		return false;
 	}
 	if (m->stream_setup) {
 		ret = m->stream_setup(&s);
@@ -746,13 +750,13 @@ static uint64_t stream_once(struct case_shm *cs, const struct mech *m,
 		if (ret) {
 			if (m->stream_teardown)
 				m->stream_teardown(&s, false);
-			return 0;
+			return false;
 		}
 	}
 	pid = fork();
 	if (pid < 0) {
 		fail(r, sh, "fork", errno);
-		return 0;
+		return false;
 	}
 	if (pid == 0) {
 		close(sv[0]);
@@ -813,7 +817,8 @@ out:
 		waitpid(pid, NULL, 0);
 	}
 	close(s.ctl);
-	return t0 && sh->t_end > t0 ? sh->t_end - t0 : 0;
+	*dur = t0 && sh->t_end > t0 ? sh->t_end - t0 : 0;
+	return t0 != 0;
 }
 
 static void stream_case(struct case_shm *cs, const struct mech *m,
@@ -831,19 +836,26 @@ static void stream_case(struct case_shm *cs, const struct mech *m,
 	if (count < 8)
 		count = 8;
 	for (;;) {
-		d = stream_once(cs, m, size, count);
-		if (!d)
+		if (!stream_once(cs, m, size, count, &d))
 			return;	/* failed or skipped: the row says which */
 		if ((double)d >= target * 0.1 || count >= (1ull << 30))
 			break;
 		count *= (double)d * 20 < target ? 20 : 2;
 	}
-	count = (uint64_t)((double)count * target / (double)d);
+	if (d)
+		count = (uint64_t)((double)count * target / (double)d);
 	if (count < 8)
 		count = 8;
-	d = stream_once(cs, m, size, count);
-	if (!d)
+	if (!stream_once(cs, m, size, count, &d))
 		return;
+	if (!d) {
+		/* A clock that never moved cannot time anything. */
+		r->status = ROW_FAILED;
+		snprintf(r->reason, sizeof(r->reason),
+			 "%llu messages took no measurable time",
+			 (unsigned long long)count);
+		return;
+	}
 	r->status = ROW_OK;
 	r->verified = true;
 	r->iterations = count;
