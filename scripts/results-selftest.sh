@@ -59,5 +59,9 @@ scenario kmemleak 0 1 "sed 's/kmemleak ok/kmemleak fail/'" cat
 scenario warning 0 1 cat "sed '\$a[ 2.0] WARNING: CPU: 0 PID: 1 at module/door.c:1 f+0x1/0x2'"
 scenario kasan 0 1 cat "sed '\$a[ 2.0] BUG: KASAN: use-after-free in kipc_x+0x1/0x2'"
 scenario lockdep 0 1 cat "sed '\$a[ 2.0] WARNING: possible circular locking dependency detected'"
+base="sed '\$a[ 1.1] kipc-guest: kmemleak baseline begins\\n[ 1.2] kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)\\n[ 1.3] kipc-guest: kmemleak baseline ends'"
+scenario kmemleak-baseline 0 0 cat "$base"
+scenario kmemleak-after-baseline 0 1 cat "$base | sed '\$a[ 2.0] kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)'"
+scenario unreferenced-in-baseline 0 1 cat "$base | sed '/leaks (see/a[ 1.2] unreferenced object 0xffff888000000000 (size 8):'"
 scenario hung-guest 124 3 "sed '/b_test/,\$d'" cat
 scenario no-insmod 0 2 "sed '/insmod/,\$d'" cat
