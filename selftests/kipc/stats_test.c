@@ -1290,12 +1290,6 @@ static char *run_output(const char *cmd)
 #define YNL	"python3 " YNL_DIR "/cli.py --spec " YNL_DIR "/kipc.yaml " \
 		"--no-schema --output-json "
 
-/*
- * The kernel's own ynl CLI (6.12's tools/net/ynl), given only the spec,
- * reads the family: global counters, a dump of doors, the histogram, and
- * its numbers are the library's.  The spec's schema validation runs on
- * the host (scripts/ynl.sh check): the guest has no jsonschema.
- */
 /* kipcstat running with @args, its output on *@out; its pid or -1. */
 static pid_t kipcstat_start(const char *tool, char *const args[], int *out)
 {
@@ -1473,7 +1467,22 @@ TEST(kipcstat_follows_events)
 	kipc_stats_close(s);
 }
 
-TEST(ynl_reads_the_family)
+/*
+ * Three runs of a Python program: each takes seconds in a TCG guest, and
+ * on the debug kernel with a loaded host more than the harness's default
+ * 30 s for all three.  The harness takes a timeout on fixtures' tests only.
+ */
+FIXTURE(ynl) {};
+FIXTURE_SETUP(ynl) {}
+FIXTURE_TEARDOWN(ynl) {}
+
+/*
+ * The kernel's own ynl CLI (6.12's tools/net/ynl), given only the spec,
+ * reads the family: global counters, a dump of doors, the histogram, and
+ * its numbers are the library's.  The spec's schema validation runs on
+ * the host (scripts/ynl.sh check): the guest has no jsonschema.
+ */
+TEST_F_TIMEOUT(ynl, reads_the_family, 300)
 {
 	struct kipc_stats_global g;
 	struct kipc_stats *s;
