@@ -142,7 +142,8 @@ tr -d '\r' <"$console" | awk '
 	/kipc-guest: kmemleak baseline begins/ { base = 1 }
 	/kipc-guest: kmemleak baseline ends/ { base = 0 }
 	base && /kmemleak: [0-9]+ new suspected memory leaks/ {
-		print "(before kipc was loaded) " $1 " kmemleak baseline"; next
+		print "(summary of the kmemleak baseline, before kipc was loaded)"
+		next
 	}
 	{ print }' >"$tmp/console"
 if grep -nE "$bad" "$tmp/console" >"$tmp/hits"; then
